@@ -1,0 +1,26 @@
+"""Resources every domain shares."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from bloqr_dagster import settings
+
+
+class BloqrHome(dg.ConfigurableResource):
+    """Where the lake, the DuckDB warehouse, the caches and the embedded build store live."""
+
+    home: str
+
+    @property
+    def paths(self) -> settings.Paths:
+        return settings.paths(self.home)
+
+
+def bloqr_home() -> BloqrHome:
+    """From BLOQR_HOME when set (resolved when a run starts), else `.bloqr` in the working dir."""
+    if "BLOQR_HOME" in os.environ:
+        return BloqrHome(home=dg.EnvVar("BLOQR_HOME"))
+    return BloqrHome(home=str(settings.bloqr_home()))
