@@ -52,17 +52,13 @@ TABLES: dict[str, LakeTable] = {
         ),
         _table(
             "build_errors", "build_errors/categorized_build_errors",
-            "Every detected error line of the failed builds of a range; sample_line is masked.",
-            ("build_id", pa.int64()), ("line_no", pa.int32()), ("error_code", pa.string()),
-            ("error_group", pa.string()), ("tool", pa.string()), ("sample_line", pa.string()),
-            ("is_primary", pa.bool_()), ("rules_version", pa.string()), ("created_at", _TS),
-        ),
-        _table(
-            "build_primary_errors", "build_errors/categorized_build_errors",
-            "One row per failed build: its primary error, or error_code 'uncategorised'.",
-            ("build_id", pa.int64()), ("created_at", _TS), ("error_code", pa.string()),
-            ("error_group", pa.string()), ("tool", pa.string()), ("line_no", pa.int32()),
-            ("rules_version", pa.string()),
+            "Categorised failed builds of a range, one file per range so a range is replaced whole: "
+            "a row per detected error, and every failed build has exactly one is_primary row (its "
+            "primary error, or error_code 'uncategorised' with null line_no/group/tool). "
+            "sample_line is masked.",
+            ("build_id", pa.int64()), ("created_at", _TS), ("line_no", pa.int32()),
+            ("error_code", pa.string()), ("error_group", pa.string()), ("tool", pa.string()),
+            ("sample_line", pa.string()), ("is_primary", pa.bool_()), ("rules_version", pa.string()),
         ),
         _table(
             "workflow_runs", "filterlists/workflow_metrics",
