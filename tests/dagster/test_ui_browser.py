@@ -1,0 +1,142 @@
+"""The real Dagster webserver on a demo instance, driven in headless Chromium.
+
+`bloqr demo` fills a temporary BLOQR_HOME / DAGSTER_HOME; the webserver serves the code location
+from workspace.yaml; Chromium opens the asset graph and the build-error asset pages and we assert
+that the assets, their build-ID range partitions and their checks are shown. Screenshots stay in
+the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, require
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    base = tmp_path_factory.mktemp("ui")
+    env = dict(os.environ)
+    env["DAGSTER_HOME"] = str(base / "dagster_home")
+    env["BLOQR_HOME"] = str(base / "bloqr_home")
+    env.pop("BLOQR_BUILD_STORE", None)
+    Path(env["DAGSTER_HOME"]).mkdir()
+    shutil.copy(ROOT / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
+    bloqr = Path(sys.executable).with_name("bloqr")
+    subprocess.run([str(bloqr), "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    return env
+
+
+@pytest.fixture(scope="module")
+def webserver(demo_env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    exe = Path(sys.executable).with_name("dagster-webserver")
+    proc = subprocess.Popen(
+        [str(exe), "-h", "127.0.0.1", "-p", str(port), "-w", str(ROOT / "workspace.yaml")],
+        cwd=ROOT, env=demo_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_http(base_url + "/server_info", timeout=120)
+        yield base_url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require(Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(),
+            "Debian chromium and chromium-driver are not installed (make test installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--window-size=1600,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait_for_texts(driver, texts: list[str], timeout: float = 60) -> None:  # noqa: ANN001
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def all_present(d) -> bool:  # noqa: ANN001
+        body = d.find_element("tag name", "body").text
+        return all(t in body for t in texts)
+
+    try:
+        WebDriverWait(driver, timeout, poll_frequency=0.5).until(all_present)
+    except Exception:
+        body = driver.find_element("tag name", "body").text
+        missing = [t for t in texts if t not in body]
+        raise AssertionError(f"page {driver.current_url} lacks {missing}; it shows: {body[:2000]}") from None
+
+
+def test_asset_graph_shows_build_error_assets(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    browser.get(f"{webserver}/asset-groups/build_errors")
+    _wait_for_texts(browser, ["failed_builds", "categorized_build_errors"])
+    browser.save_screenshot(str(tmp_path / "asset_graph.png"))
+    assert (tmp_path / "asset_graph.png").stat().st_size > 10_000
+
+
+def test_partitions_page_lists_build_id_ranges(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    browser.get(f"{webserver}/assets/build_errors/categorized_build_errors?view=partitions")
+    _wait_for_texts(browser, ["000000000000-000000009999"])
+    browser.save_screenshot(str(tmp_path / "partitions.png"))
+
+
+def test_checks_page_lists_asset_checks(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from bloqr_dagster.definitions import defs
+
+    key_path = ["build_errors", "categorized_build_errors"]
+    check_names = sorted(
+        k.name for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key.path == key_path
+    )
+    assert check_names, "categorized_build_errors has no asset checks"
+    browser.get(f"{webserver}/assets/{'/'.join(key_path)}?view=checks")
+    _wait_for_texts(browser, check_names)
+    browser.save_screenshot(str(tmp_path / "checks.png"))
