@@ -1,0 +1,93 @@
+"""Read-only access to the published warehouse, for the CLI, the demo and tests.
+
+Connections ATTACH the file READ_ONLY from a fresh in-memory database instead of calling
+duckdb.connect(path): the duckdb module caches one database per path and process, so a second
+connect() in a process that still holds a connection would silently reuse the file that was
+open before the last publish. Attaching always opens the file that is published now.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from bloqr_dagster.errors import BloqrError
+from bloqr_dagster.settings import Paths
+
+CATALOG = "warehouse"
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def markdown(self, max_rows: int = 20) -> str:
+        return markdown_table(self.columns, self.rows[:max_rows])
+
+
+def connect_readonly(paths: Paths) -> duckdb.DuckDBPyConnection:
+    """A connection reading the published warehouse as it is now; never blocks or is blocked."""
+    if not paths.warehouse.exists():
+        raise BloqrError(f"no warehouse at {paths.warehouse} yet: materialize the warehouse assets first")
+    con = duckdb.connect(":memory:")
+    try:
+        target = str(paths.warehouse).replace("'", "''")
+        con.execute(f"ATTACH '{target}' AS {CATALOG} (READ_ONLY)")
+        con.execute(f"USE {CATALOG}")
+        con.execute("SET TimeZone = 'UTC'")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextlib.contextmanager
+def readonly(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect_readonly(paths)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def run_query(paths: Paths, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+    """Run one statement on the published warehouse; SQL errors become a one-line BloqrError."""
+    with readonly(paths) as con:
+        try:
+            cursor = con.execute(sql, params or [])
+        except duckdb.Error as exc:
+            raise BloqrError(f"query failed: {str(exc).strip().splitlines()[0]}") from None
+        if cursor.description is None:
+            return QueryResult([], [])
+        return QueryResult([d[0] for d in cursor.description], cursor.fetchall())
+
+
+def list_models(paths: Paths) -> QueryResult:
+    """What is in the warehouse and when each model was last built."""
+    return run_query(
+        paths,
+        "SELECT model, materialized, rows, built_at, tests_passed, tests_failed, description "
+        "FROM _bloqr_models ORDER BY model",
+    )
+
+
+def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A GitHub-style markdown table (Dagster renders it in the asset's metadata)."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:.4f}".rstrip("0").rstrip(".")
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
