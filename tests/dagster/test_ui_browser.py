@@ -101,31 +101,53 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
+def _open(driver, url: str) -> None:  # noqa: ANN001
+    """Open a page and dismiss Dagster's first-visit "Join the community" dialog if it shows."""
+    import time
+
+    driver.get(url)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        buttons = driver.find_elements("xpath", "//button[normalize-space()='Skip']")
+        if buttons:
+            buttons[0].click()
+            return
+        time.sleep(0.5)
+
+
 def _wait_for_texts(driver, texts: list[str], timeout: float = 60) -> None:  # noqa: ANN001
+    """Wait until every text is on the page (the visible text, or the markup for names the UI
+    shortens with an ellipsis)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def all_present(d) -> bool:  # noqa: ANN001
-        body = d.find_element("tag name", "body").text
-        return all(t in body for t in texts)
+    def missing(d) -> list[str]:  # noqa: ANN001
+        shown = d.find_element("tag name", "body").text + d.page_source
+        return [t for t in texts if t not in shown]
 
     try:
-        WebDriverWait(driver, timeout, poll_frequency=0.5).until(all_present)
+        WebDriverWait(driver, timeout, poll_frequency=0.5).until(lambda d: not missing(d))
     except Exception:
         body = driver.find_element("tag name", "body").text
-        missing = [t for t in texts if t not in body]
-        raise AssertionError(f"page {driver.current_url} lacks {missing}; it shows: {body[:2000]}") from None
+        raise AssertionError(f"page {driver.current_url} lacks {missing(driver)}; it shows: {body[:2000]}") from None
 
 
 def test_asset_graph_shows_build_error_assets(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
-    browser.get(f"{webserver}/asset-groups/build_errors")
-    _wait_for_texts(browser, ["failed_builds", "categorized_build_errors"])
+    _open(browser, f"{webserver}/locations/__repository__@bloqr_dagster/asset-groups/build_errors")
+    # the two asset nodes, with their partition and check summaries
+    _wait_for_texts(browser, ["failed_builds", "categorized_build_errors", "Asset checks", "partitions"])
     browser.save_screenshot(str(tmp_path / "asset_graph.png"))
     assert (tmp_path / "asset_graph.png").stat().st_size > 10_000
 
 
-def test_partitions_page_lists_build_id_ranges(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
-    browser.get(f"{webserver}/assets/build_errors/categorized_build_errors?view=partitions")
-    _wait_for_texts(browser, ["000000000000-000000009999"])
+def test_partitions_page_lists_build_id_ranges(webserver: str, browser, demo_env: dict[str, str],  # noqa: ANN001
+                                               tmp_path: Path) -> None:
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(demo_env["DAGSTER_HOME"]) as instance:
+        keys = list(instance.get_dynamic_partitions("build_id_ranges"))
+    assert keys and keys == sorted(keys)
+    _open(browser, f"{webserver}/assets/build_errors/categorized_build_errors?view=partitions")
+    _wait_for_texts(browser, [f"Materialized ({len(keys)})", *keys])
     browser.save_screenshot(str(tmp_path / "partitions.png"))
 
 
@@ -137,6 +159,6 @@ def test_checks_page_lists_asset_checks(webserver: str, browser, tmp_path: Path)
         k.name for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key.path == key_path
     )
     assert check_names, "categorized_build_errors has no asset checks"
-    browser.get(f"{webserver}/assets/{'/'.join(key_path)}?view=checks")
-    _wait_for_texts(browser, check_names)
+    _open(browser, f"{webserver}/assets/{'/'.join(key_path)}?view=checks")
+    _wait_for_texts(browser, [f"Checks ({len(check_names)})", *check_names])
     browser.save_screenshot(str(tmp_path / "checks.png"))
