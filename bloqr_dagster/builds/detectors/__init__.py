@@ -14,7 +14,7 @@ from bloqr_dagster.builds.detectors.engine import diagnose, diagnose_bytes, diag
 from bloqr_dagster.builds.detectors.model import CATEGORIES, Cause, Detector, Diagnosis, ErrorHit, Rule
 from bloqr_dagster.builds.detectors.registry import DETECTORS
 
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.11.2"
 
 __all__ = [
     "CATEGORIES", "DETECTORS", "RULES_VERSION", "Cause", "Detector", "Diagnosis", "ErrorHit", "Rule",

@@ -5,7 +5,8 @@ lines finds the few lines worth classifying. Each candidate line is cleaned (pre
 capped at MAX_LINE_CHARS) and offered to the rules whose keywords it contains, highest
 priority first; the first rule whose regex matches decides the line (an `ignore` rule claims
 it as noise). The primary error is the hit of highest weight, earliest among equals, so a
-specific cause beats the tool's summary, which beats the platform's stage summary.
+specific cause beats the tool's summary. A CI platform's stage summary (`Failed: ...`) is
+reported as an error line but is never the primary: a build with nothing else is uncategorised.
 
 Speed: most lines of a build log were seen in earlier builds (platform banners, tool output, the
 same error again), so what a line decides on its own is cached per raw line (_LineCache): a
@@ -251,7 +252,7 @@ def _cause_group(cause_line: str) -> str:
 def _diagnose_split(lines: list[str], text: str) -> Diagnosis:
     """Diagnose `lines` (ANSI-free); `text` is them joined by newlines."""
     hits: list[ErrorHit] = []
-    weights: list[int] = []
+    weights: list[int | None] = []
     lowered: str | None = None  # only stage-relative and esbuild hits need the whole lowered log
     stages: list[tuple[int, str]] | None = None
     decisions = _LINES.lookup(lines)
@@ -275,11 +276,10 @@ def _diagnose_split(lines: list[str], text: str) -> Diagnosis:
             if "wrangler" in lowered:
                 tool = "wrangler"  # wrangler bundles with esbuild and prints its diagnostics
         hits.append(ErrorHit(i + 1, code, group, tool, sample))
-        weights.append(weight)
-    primary = None
-    if hits:
-        best = max(range(len(hits)), key=lambda k: (weights[k], -k))
-        primary = hits[best]
+        weights.append(None if rule.summary else weight)
+    # The root cause: the highest weight, earliest among equals; platform summaries never qualify.
+    causes = [k for k, w in enumerate(weights) if w is not None]
+    primary = hits[max(causes, key=lambda k: (weights[k], -k))] if causes else None
     return Diagnosis(tuple(hits), primary)
 
 

@@ -65,6 +65,10 @@ class Rule:
     # A tool's generic failure summary (ELIFECYCLE, `error Command failed`, `Error: ...`) says a step
     # failed, not which: its category follows the platform stage the line is in, when known.
     stage_relative: bool = False
+    # A CI platform's closing stage summary (`Failed: error occurred while running build command`,
+    # `##[error]Process completed with exit code 1`): an error line with the stage's category, but
+    # never a build's root cause. A build whose only hits are summaries is uncategorised.
+    summary: bool = False
 
     @property
     def weight(self) -> int:

@@ -21,6 +21,7 @@ def rule(
     ignore: bool = False,
     rank: int | None = None,
     stage_relative: bool = False,
+    summary: bool = False,
     flags: int = 0,
 ) -> Rule:
     if not keywords:
@@ -29,7 +30,7 @@ def rule(
         name=name, error_code=error_code, pattern=re.compile(pattern, flags),
         keywords=tuple(k.lower() for k in keywords), priority=priority, tool=tool, masks=masks,
         group=group, causes=causes, lookahead=lookahead, ignore=ignore, rank=rank,
-        stage_relative=stage_relative,
+        stage_relative=stage_relative, summary=summary,
     )
 
 

@@ -19,17 +19,17 @@ DETECTOR = Detector("ci", "github-actions", (
          r"The process '[^']*/(?:npx|wrangler|bunx|pnpx)(?:\.cmd)?' failed with exit code|Error: 🚨 Action failed",
          "the process '", "action failed", priority=16, tool="github-actions"),
     rule("netlify-stage-install", "dependency_install_failed", r"Failed during stage '(?:[Ii]nstall|installing)",
-         "failed during stage", priority=15, tool="netlify"),
+         "failed during stage", priority=15, tool="netlify", summary=True),
     rule("netlify-stage-deploy", "deploy_command_failed", r"Failed during stage '(?:[Dd]eploy)",
-         "failed during stage", priority=15, tool="netlify"),
+         "failed during stage", priority=15, tool="netlify", summary=True),
     rule("netlify-stage-build", "build_command_failed", r"Failed during stage '", "failed during stage",
-         priority=14, tool="netlify", masks=(mask(r"\(https?://[^)]*\)", "(<URL>)"),)),
+         priority=14, tool="netlify", summary=True, masks=(mask(r"\(https?://[^)]*\)", "(<URL>)"),)),
     rule("ci-summary", "build_command_failed",
          r"##\[error\]Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
          r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with \d+|^!!! Build failed"
          r"|\bERROR\s+run failed: command\s+(?:\S+\s+)?exited \(\d+\)|^##\[error\]",
          "process completed with exit code", "the process '", "build failed", "job failed", "exited with",
-         "run failed", "##[error]", priority=15, tool="auto",
+         "run failed", "##[error]", priority=15, tool="auto", summary=True,
          masks=(mask(r"The process '[^']*'", "The process '<PATH>'"),
                 mask(r'(The command )"[^"]+"', r'\1"<COMMAND>"'))),
 ))
