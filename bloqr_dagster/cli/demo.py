@@ -1,0 +1,127 @@
+"""`bloqr demo`: everything end to end on this machine, offline, without a daemon or a server.
+
+Generates a demo build corpus into the embedded store (deterministic; kept on re-runs),
+materialises the build-error assets for every build-ID range and the filter-list demo on the
+DAGSTER_HOME instance, builds the DuckDB warehouse, and prints where to look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import time
+from pathlib import Path
+
+DEMO_BUILDS = 12_000  # two build-ID ranges of the default width; ~3,000 failed builds
+DEMO_SEED = 2026
+DEMO_FIRST_ID = 1
+# Runs log to the instance (the UI shows them); only warnings go to the terminal.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+SAMPLE_SQL = ("SELECT rank, error_code, builds, error_group FROM error_groups_ranked "
+              "ORDER BY rank LIMIT 10")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("demo", help="generate demo data, materialise everything, build the warehouse",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--builds", type=int, default=DEMO_BUILDS, help=f"demo builds (default {DEMO_BUILDS:,})")
+    p.set_defaults(func=run)
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the repository's dagster.yaml."""
+    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    config = home / "dagster.yaml"
+    repo_config = Path(__file__).resolve().parents[2] / "dagster.yaml"
+    if not config.exists() and repo_config.is_file():
+        shutil.copy(repo_config, config)
+    return home
+
+
+def generate_corpus(n_builds: int) -> tuple[int, int]:
+    """The demo builds (skipped when the store already holds them) -> (builds, failed builds)."""
+    from bloqr_dagster import settings
+    from bloqr_dagster.builds.generator import DEFAULT_START, generate
+    from bloqr_dagster.builds.stores import open_store
+
+    with open_store(settings.build_store_url()) as store:
+        have = store.max_build_id() or 0
+        if have < DEMO_FIRST_ID + n_builds - 1:
+            started = time.perf_counter()
+            generate(store, n_builds, seed=DEMO_SEED, start_id=DEMO_FIRST_ID, start_time=DEFAULT_START,
+                     keep_planted=False)
+            _say(f"generated {n_builds:,} demo builds into {settings.build_store_url()} "
+                 f"in {time.perf_counter() - started:.1f}s")
+        else:
+            _say(f"demo builds already in {settings.build_store_url()} (up to build id {have:,})")
+        max_id = store.max_build_id() or 0
+        failed = len(store.failed_build_ids_after(-1, limit=10 * max_id + 1))
+    return max_id, failed
+
+
+def run(args: argparse.Namespace) -> int:
+    from bloqr_dagster.errors import BloqrError
+
+    if args.builds <= 0:
+        raise BloqrError(f"--builds: must be positive, got {args.builds}")
+    dagster_home = prepare_dagster_home()
+    from bloqr_dagster import settings
+
+    paths = settings.paths()
+    _say(f"BLOQR_HOME={paths.home}  DAGSTER_HOME={dagster_home}")
+    max_id, failed = generate_corpus(args.builds)
+
+    import dagster as dg
+
+    from bloqr_dagster.defs import builderrors, warehouse
+    from bloqr_dagster.defs.builderrors.partitions import (
+        highest_registered_end,
+        ranges_to_register,
+        register_ranges,
+    )
+    from bloqr_dagster.defs.filterlists.demo import run_demo
+    from bloqr_dagster.warehouse.query import markdown_table, run_query
+
+    width = settings.range_width()
+    defs = dg.Definitions.merge(builderrors.build_defs(), warehouse.build_defs())
+    with dg.DagsterInstance.get() as instance:
+        new = ranges_to_register(highest_registered_end(instance), max_id, width, DEMO_FIRST_ID)
+        register_ranges(instance, new)
+        keys = list(instance.get_dynamic_partitions("build_id_ranges"))
+        _say(f"materialising build_errors for {len(keys)} build-ID ranges ({failed:,} failed builds) ...")
+        result = defs.resolve_job_def("build_errors_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET,
+            tags={"dagster/asset_partition_range_start": keys[0],
+                  "dagster/asset_partition_range_end": keys[-1]})
+        if not result.success:
+            raise BloqrError("the build_errors run failed; see the run in the UI (`make ui`)")
+        for check in result.get_asset_check_evaluations():
+            _say(f"  check {check.check_name}: {'passed' if check.passed else 'FAILED'}")
+
+        _say("running the filter-list demo ...")
+        for line in run_demo(instance, paths.home):
+            _say(f"  {line}")
+
+        _say("building the DuckDB warehouse ...")
+        wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=False,
+                                                                     run_config=QUIET)
+        if not wh.success:
+            raise BloqrError("the warehouse_job run failed; see the run in the UI (`make ui`)")
+
+    top = run_query(paths, SAMPLE_SQL)
+    coverage = run_query(paths, "SELECT failed_builds, categorised, round(100 * coverage, 1) AS coverage_pct "
+                                "FROM categorization_coverage")
+    _say("\nTop error groups:\n" + markdown_table(top.columns, top.rows))
+    _say("\nCategorisation coverage:\n" + markdown_table(coverage.columns, coverage.rows))
+    _say(f"\nThe warehouse: {paths.warehouse}\n"
+         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{paths.warehouse}', read_only=True)"
+         f".sql('{SAMPLE_SQL}'))\"\n"
+         f"Open the UI: make ui   (dagster dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
+    return 0
