@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,19 +83,24 @@ TABLES: dict[str, LakeTable] = {
 }
 
 
-def table_dir(lake: Path, table: str) -> Path:
+def spec(table: str) -> LakeTable:
     if table not in TABLES:
         raise KeyError(f"unknown lake table {table!r} (known: {', '.join(sorted(TABLES))})")
-    return lake / table
+    return TABLES[table]
+
+
+def table_dir(lake: Path, table: str) -> Path:
+    return lake / spec(table).name
 
 
 def write_file(lake: Path, table: str, file_key: str, rows: pa.Table | list[dict]) -> Path:
     """Replace `<lake>/<table>/<file_key>.parquet` atomically with `rows` (cast to the schema)."""
-    schema = TABLES[table].schema
+    schema = spec(table).schema
     data = pa.Table.from_pylist(rows, schema=schema) if isinstance(rows, list) else rows
     data = data.select(schema.names).cast(schema)
     folder = table_dir(lake, table)
     folder.mkdir(parents=True, exist_ok=True)
+    _sweep_stale_temp_files(folder, file_key)
     target = folder / f"{file_key}.parquet"
     fd, tmp = tempfile.mkstemp(prefix=f".{file_key}.", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -107,6 +113,20 @@ def write_file(lake: Path, table: str, file_key: str, rows: pa.Table | list[dict
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+STALE_TEMP_SECONDS = 3600
+
+
+def _sweep_stale_temp_files(folder: Path, file_key: str) -> None:
+    """Remove temp files a killed writer of this key left behind (old enough to be nobody's)."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for leftover in folder.glob(f".{file_key}.*.tmp"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def delete_file(lake: Path, table: str, file_key: str) -> None:
