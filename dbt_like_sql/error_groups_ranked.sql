@@ -1,11 +1,13 @@
 /*
 description: >
-  Error groups (masked message shapes) ranked by how many failed builds they appear in, with an
-  example line. Counts every detected error, not only primary ones; 'uncategorised' is left out
-  (see categorization_coverage). Ties share a rank.
+  Error groups (masked message shapes) ranked by how many failed builds they are the root cause
+  (primary error) of, then by how many failed builds they appear in, with an example line. Every
+  detected error is counted, so a platform's stage summary ("Failed: ...") appears too, but it is
+  never a primary error and ranks below the root causes; 'uncategorised' is left out (see
+  categorization_coverage). Ties share a rank.
 materialized: table
 columns:
-  rank: 1 = the group seen in the most builds (ties broken by occurrences, then share a rank).
+  rank: 1 = the root cause of the most failed builds (then builds, then occurrences; ties share a rank).
   error_code: Taxonomy category.
   error_group: Masked error message shape.
   builds: Failed builds with at least one line in this group.
@@ -36,7 +38,7 @@ WITH groups AS (
     GROUP BY error_code, error_group
 )
 SELECT
-    rank() OVER (ORDER BY builds DESC, occurrences DESC) AS rank,
+    rank() OVER (ORDER BY primary_builds DESC, builds DESC, occurrences DESC) AS rank,
     error_code,
     error_group,
     builds,

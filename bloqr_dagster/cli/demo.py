@@ -18,7 +18,7 @@ DEMO_SEED = 2026
 DEMO_FIRST_ID = 1
 # Runs log to the instance (the UI shows them); only warnings go to the terminal.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-SAMPLE_SQL = ("SELECT rank, error_code, builds, error_group FROM error_groups_ranked "
+SAMPLE_SQL = ("SELECT rank, error_code, primary_builds AS builds, error_group FROM error_groups_ranked "
               "ORDER BY rank LIMIT 10")
 
 
@@ -120,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
                                 "FROM categorization_coverage")
     _say("\nTop error groups:\n" + markdown_table(top.columns, top.rows))
     _say("\nCategorisation coverage:\n" + markdown_table(coverage.columns, coverage.rows))
-    _say(f"\nThe warehouse: {paths.warehouse}\n"
-         f"  .venv/bin/python -c \"import duckdb; print(duckdb.connect('{paths.warehouse}', read_only=True)"
-         f".sql('{SAMPLE_SQL}'))\"\n"
+    _say(f"\nThe warehouse (open it read-only; that works while pipelines run): {paths.warehouse}\n"
+         f"  .venv/bin/duckdb -readonly {paths.warehouse} \"{SAMPLE_SQL}\"\n"
+         f"  models: SELECT model, rows, built_at FROM _bloqr_models;  (README: 'The DuckDB warehouse')\n"
          f"Open the UI: make ui   (dagster dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
     return 0

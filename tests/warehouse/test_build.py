@@ -68,18 +68,18 @@ def test_error_groups_ranked(built: Paths) -> None:
     got = rows(built, "SELECT rank, error_code, error_group, builds, primary_builds, occurrences, "
                       "first_seen, last_seen, example FROM error_groups_ranked")
     assert got == [
-        # ELIFECYCLE appears in three builds but is never the root cause
-        (1, "build_command_failed", G_ELIFECYCLE, 3, 0, 3, utc("2024-05-01 10:00"), utc("2024-05-02 00:00:01"),
-         "ELIFECYCLE  Command failed with exit code 2."),
-        # two builds each; the lockfile group has three lines, so it ranks first
-        (2, "lockfile_out_of_sync", G_LOCK, 2, 2, 3, utc("2024-05-01 12:00"), utc("2024-05-02 09:00"),
+        # root causes first: two builds each; the lockfile group has three lines, so it ranks first
+        (1, "lockfile_out_of_sync", G_LOCK, 2, 2, 3, utc("2024-05-01 12:00"), utc("2024-05-02 09:00"),
          "npm error Missing: @emnapi/runtime@<VERSION> from lock file (latest)"),
-        (3, "module_not_found", G_RESOLVE, 2, 2, 2, utc("2024-05-01 10:00"), utc("2024-05-02 00:00:01"),
+        (2, "module_not_found", G_RESOLVE, 2, 2, 2, utc("2024-05-01 10:00"), utc("2024-05-02 00:00:01"),
          '✘ [ERROR] Could not resolve "<MODULE>"'),
         # a tie shares its rank
-        (4, "out_of_memory", G_OOM, 1, 1, 1, utc("2024-05-02 11:00"), utc("2024-05-02 11:00"), G_OOM),
-        (4, "timeout", G_TIMEOUT, 1, 1, 1, utc("2024-05-02 10:00"), utc("2024-05-02 10:00"),
+        (3, "out_of_memory", G_OOM, 1, 1, 1, utc("2024-05-02 11:00"), utc("2024-05-02 11:00"), G_OOM),
+        (3, "timeout", G_TIMEOUT, 1, 1, 1, utc("2024-05-02 10:00"), utc("2024-05-02 10:00"),
          "Build exceeded the time limit of 20 minutes"),
+        # ELIFECYCLE appears in three builds but is never the root cause, so it ranks after them
+        (5, "build_command_failed", G_ELIFECYCLE, 3, 0, 3, utc("2024-05-01 10:00"), utc("2024-05-02 00:00:01"),
+         "ELIFECYCLE  Command failed with exit code 2."),
     ]
 
 

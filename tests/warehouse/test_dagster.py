@@ -70,7 +70,7 @@ def test_materialize_all_reports_rows_preview_and_checks(defs: dg.Definitions, s
     assert "| rank | error_code | error_group |" in meta["preview"].value
     schema = meta["dagster/column_schema"].value
     assert [c.name for c in schema.columns][:3] == ["rank", "error_code", "error_group"]
-    assert schema.columns[0].type == "BIGINT" and schema.columns[0].description.startswith("1 = the group")
+    assert schema.columns[0].type == "BIGINT" and schema.columns[0].description.startswith("1 = the root cause")
     evaluations = result.get_asset_check_evaluations()
     assert len(evaluations) == sum(len(m.tests) for m in load_project().models.values())
     assert all(e.passed for e in evaluations)

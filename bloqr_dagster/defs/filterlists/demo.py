@@ -47,11 +47,13 @@ def run_demo(instance: dg.DagsterInstance, home: Path | None = None) -> list[str
     assets = defs.assets or []
     resources = {RESOURCE_KEY: resource}
     lines: list[str] = []
+    # the runs' events go to the instance (the UI shows them); the terminal only gets warnings
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
     def materialize(name: str, partition: str | None = None, run_config: dict | None = None) -> dict:
         key = dg.AssetKey(["filterlists", name])
         result = dg.materialize(assets, selection=[key], partition_key=partition, instance=instance,
-                                resources=resources, run_config=run_config)
+                                resources=resources, run_config={**quiet, **(run_config or {})})
         [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == key]
         return {k: v.value for k, v in event.materialization.metadata.items()}
 
@@ -68,7 +70,7 @@ def run_demo(instance: dg.DagsterInstance, home: Path | None = None) -> list[str
     lines.append(f"source_health: {meta['healthy']}/{meta['checked']} sources healthy")
 
     compiled = defs.get_job_def("compile_job").execute_in_process(
-        {"ops": {"validate": {"config": {"configuration": configuration}}}}, instance=instance)
+        {**quiet, "ops": {"validate": {"config": {"configuration": configuration}}}}, instance=instance)
     out = compiled.output_for_node("update_metrics")
     lines.append(f"compile_job: {'succeeded' if compiled.success else 'FAILED'}, {out['rule_count']} rules "
                  f"(cache {'hit' if out['cache_hit'] else 'miss'}), run {compiled.run_id[:8]}")
@@ -76,8 +78,9 @@ def run_demo(instance: dg.DagsterInstance, home: Path | None = None) -> list[str
     isolated_config = dict(configuration, sources=[dict(s, source=Path(s["source"]).name)
                                                    for s in configuration["sources"]])
     isolated = defs.get_job_def("isolated_compile_job").execute_in_process(
-        {"ops": {"validate_isolated": {"config": {"configuration": isolated_config, "prefetched": prefetched,
-                                                  "config_name": "demo_isolated"}}}}, instance=instance)
+        {**quiet, "ops": {"validate_isolated": {"config": {
+            "configuration": isolated_config, "prefetched": prefetched, "config_name": "demo_isolated"}}}},
+        instance=instance)
     entry = isolated.output_for_node("update_isolated_metrics")
     lines.append(f"isolated_compile_job: {'succeeded' if isolated.success else 'FAILED'}, "
                  f"{entry['rule_count']} rules compiled with no network, key {entry['cache_key'][:12]}")
