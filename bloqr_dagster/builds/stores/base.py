@@ -7,7 +7,7 @@ builds of a range, their logs in bulk, and a cursor for new failures.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -96,6 +96,19 @@ def to_us(ts: datetime) -> int:
 
 def from_us(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
+
+
+def keyset_pages(fetch: Callable[[int, int], list], first_id: int, page_size: int) -> Iterator[list]:
+    """Pages of rows in build_id order (build_id first in each row): `fetch(after, limit)` returns
+    the next rows with build_id > after. Keyset paging keeps every query an index range scan."""
+    after = first_id - 1
+    while True:
+        rows = fetch(after, page_size)
+        if rows:
+            yield rows
+        if len(rows) < page_size:
+            return
+        after = rows[-1][0]
 
 
 def check_range(first_id: int, last_id: int) -> None:

@@ -25,6 +25,7 @@ from bloqr_dagster.builds.stores.base import (
     check_no_stray_logs,
     check_positive,
     check_range,
+    keyset_pages,
     redact_url,
 )
 from bloqr_dagster.errors import BloqrError
@@ -120,33 +121,16 @@ class PostgresBuildStore(StoreBase):
     def failed_builds(self, first_id: int, last_id: int, *, page_size: int = 5000) -> Iterator[list[Build]]:
         check_range(first_id, last_id)
         check_positive("page_size", page_size)
-        after = first_id - 1
-        while True:
-            rows = self._query(
-                f"SELECT {_BUILD_COLS} FROM builds WHERE status = 'failure' AND build_id > %s "
-                "AND build_id <= %s ORDER BY build_id LIMIT %s",
-                (after, last_id, page_size),
-            )
-            if not rows:
-                return
+        sql = (f"SELECT {_BUILD_COLS} FROM builds WHERE status = 'failure' AND build_id > %s "
+               "AND build_id <= %s ORDER BY build_id LIMIT %s")
+        for rows in keyset_pages(lambda after, limit: self._query(sql, (after, last_id, limit)), first_id, page_size):
             yield [Build(*r) for r in rows]
-            if len(rows) < page_size:
-                return
-            after = rows[-1][0]
 
     def builds_in_range(self, first_id: int, last_id: int) -> Iterator[Build]:
         check_range(first_id, last_id)
-        after = first_id - 1
-        while True:
-            rows = self._query(
-                f"SELECT {_BUILD_COLS} FROM builds WHERE build_id > %s AND build_id <= %s "
-                "ORDER BY build_id LIMIT 5000",
-                (after, last_id),
-            )
+        sql = f"SELECT {_BUILD_COLS} FROM builds WHERE build_id > %s AND build_id <= %s ORDER BY build_id LIMIT %s"
+        for rows in keyset_pages(lambda after, limit: self._query(sql, (after, last_id, limit)), first_id, 5000):
             yield from (Build(*r) for r in rows)
-            if len(rows) < 5000:
-                return
-            after = rows[-1][0]
 
     def failed_build_ids_after(self, build_id: int, limit: int = 10000) -> list[int]:
         check_positive("limit", limit)

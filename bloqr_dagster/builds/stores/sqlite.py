@@ -16,7 +16,7 @@ import itertools
 import sqlite3
 import sys
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from bloqr_dagster.builds.stores.base import (
     check_positive,
     check_range,
     from_us,
+    keyset_pages,
     to_us,
 )
 from bloqr_dagster.errors import BloqrError
@@ -113,6 +114,13 @@ class SqliteBuildStore(StoreBase):
                 self._db.execute("ROLLBACK")
                 raise
 
+    def _fetcher(self, sql: str, last_id: int) -> Callable[[int, int], list]:
+        """A page fetch for keyset_pages; `sql` takes (after, last_id, limit)."""
+        def fetch(after: int, limit: int) -> list:
+            with self._guard():
+                return self._db.execute(sql, (after, last_id, limit)).fetchall()
+        return fetch
+
     def max_build_id(self) -> int | None:
         with self._guard():
             return self._db.execute("SELECT max(build_id) FROM builds").fetchone()[0]
@@ -120,36 +128,16 @@ class SqliteBuildStore(StoreBase):
     def failed_builds(self, first_id: int, last_id: int, *, page_size: int = 5000) -> Iterator[list[Build]]:
         check_range(first_id, last_id)
         check_positive("page_size", page_size)
-        after = first_id - 1
-        while True:
-            with self._guard():
-                rows = self._db.execute(
-                    f"SELECT {_BUILD_COLS} FROM builds INDEXED BY builds_failed "
-                    "WHERE status = 'failure' AND build_id > ? AND build_id <= ? ORDER BY build_id LIMIT ?",
-                    (after, last_id, page_size),
-                ).fetchall()
-            if not rows:
-                return
+        sql = (f"SELECT {_BUILD_COLS} FROM builds INDEXED BY builds_failed "
+               "WHERE status = 'failure' AND build_id > ? AND build_id <= ? ORDER BY build_id LIMIT ?")
+        for rows in keyset_pages(self._fetcher(sql, last_id), first_id, page_size):
             yield [_build(r) for r in rows]
-            if len(rows) < page_size:
-                return
-            after = rows[-1][0]
 
     def builds_in_range(self, first_id: int, last_id: int) -> Iterator[Build]:
         check_range(first_id, last_id)
-        after = first_id - 1
-        while True:
-            with self._guard():
-                rows = self._db.execute(
-                    f"SELECT {_BUILD_COLS} FROM builds WHERE build_id > ? AND build_id <= ? "
-                    "ORDER BY build_id LIMIT 5000",
-                    (after, last_id),
-                ).fetchall()
-            for r in rows:
-                yield _build(r)
-            if len(rows) < 5000:
-                return
-            after = rows[-1][0]
+        sql = f"SELECT {_BUILD_COLS} FROM builds WHERE build_id > ? AND build_id <= ? ORDER BY build_id LIMIT ?"
+        for rows in keyset_pages(self._fetcher(sql, last_id), first_id, 5000):
+            yield from map(_build, rows)
 
     def failed_build_ids_after(self, build_id: int, limit: int = 10000) -> list[int]:
         check_positive("limit", limit)
@@ -172,16 +160,10 @@ class SqliteBuildStore(StoreBase):
         else:
             sql = ("SELECT build_id, text_bytes, messages FROM build_logs "
                    "WHERE build_id > ? AND build_id <= ? AND line_count > 0 ORDER BY build_id LIMIT ?")
-        after = first_id - 1
         decompress = _codec().decompress
-        while True:
-            with self._guard():
-                rows = self._db.execute(sql, (after, last_id, _STREAM_BATCH)).fetchall()
+        for rows in keyset_pages(self._fetcher(sql, last_id), first_id, _STREAM_BATCH):
             for build_id, size, blob in rows:
                 yield build_id, decompress(blob, decompressed_size=size, asbytes=True).decode("utf-8")
-            if len(rows) < _STREAM_BATCH:
-                return
-            after = rows[-1][0]
 
     def log_page(self, build_id: int, cursor: int = 0, limit: int = 500) -> tuple[list[LogLine], int | None]:
         if cursor < 0 or limit <= 0:
