@@ -24,7 +24,12 @@ SUBCOMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bloqr", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="bloqr",
+        description="Compile ad-block/hosts filter lists and categorise failed CI builds "
+                    "(the command line of the bloqr_dagster code location).",
+        epilog="`bloqr COMMAND --help` describes each command; the README has examples.",
+    )
     parser.add_argument("--version", action="version", version=f"bloqr_dagster {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
