@@ -110,6 +110,15 @@ def test_stream_logs_order_filter_and_text(store):
     assert [i for i, _ in everything] == list(range(4, 21))
 
 
+def test_failed_log_line_counts_agree_with_the_logs(store):
+    seed(store, range(1, 30))
+    counts = store.failed_log_line_counts(4, 20)
+    assert counts == {i: text.count("\n") + 1 for i, text in store.stream_logs(4, 20)}
+    assert counts and all(status_for(i) == "failure" for i in counts)
+    with pytest.raises(ValueError):
+        store.failed_log_line_counts(20, 4)
+
+
 def test_stream_logs_is_bulk(store, monkeypatch):
     """1,200 failed builds must not cost one round trip each."""
     ids = range(1, 1201)

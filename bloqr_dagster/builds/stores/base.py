@@ -175,6 +175,11 @@ class BuildStore(Protocol):
         """(build_id, messages joined by newlines) per build with a log, ascending build_id."""
         ...
 
+    def failed_log_line_counts(self, first_id: int, last_id: int) -> dict[int, int]:
+        """build_id -> log line count for the failed builds with a log in the range, without
+        reading the logs themselves."""
+        ...
+
     def log_page(self, build_id: int, cursor: int = 0, limit: int = 500) -> tuple[list[LogLine], int | None]:
         """Lines with line_no > cursor (at most `limit`) and the next cursor, None at the end."""
         ...

@@ -171,6 +171,15 @@ class PostgresBuildStore(StoreBase):
                     pass
                 self._rollback_quietly()
 
+    def failed_log_line_counts(self, first_id: int, last_id: int) -> dict[int, int]:
+        check_range(first_id, last_id)
+        rows = self._query(
+            "SELECT l.build_id, count(*) FROM builds b JOIN build_log_lines l ON l.build_id = b.build_id "
+            "WHERE b.status = 'failure' AND b.build_id BETWEEN %s AND %s GROUP BY l.build_id",
+            (first_id, last_id),
+        )
+        return dict(rows)
+
     def log_page(self, build_id: int, cursor: int = 0, limit: int = 500) -> tuple[list[LogLine], int | None]:
         if cursor < 0 or limit <= 0:
             raise ValueError(f"log_page: cursor must be >= 0 and limit > 0, got {cursor}, {limit}")

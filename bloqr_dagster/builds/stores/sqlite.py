@@ -165,6 +165,17 @@ class SqliteBuildStore(StoreBase):
             for build_id, size, blob in rows:
                 yield build_id, decompress(blob, decompressed_size=size, asbytes=True).decode("utf-8")
 
+    def failed_log_line_counts(self, first_id: int, last_id: int) -> dict[int, int]:
+        check_range(first_id, last_id)
+        with self._guard():
+            rows = self._db.execute(
+                "SELECT l.build_id, l.line_count FROM builds b INDEXED BY builds_failed "
+                "JOIN build_logs l ON l.build_id = b.build_id "
+                "WHERE b.status = 'failure' AND b.build_id BETWEEN ? AND ? AND l.line_count > 0",
+                (first_id, last_id),
+            ).fetchall()
+        return dict(rows)
+
     def log_page(self, build_id: int, cursor: int = 0, limit: int = 500) -> tuple[list[LogLine], int | None]:
         if cursor < 0 or limit <= 0:
             raise ValueError(f"log_page: cursor must be >= 0 and limit > 0, got {cursor}, {limit}")

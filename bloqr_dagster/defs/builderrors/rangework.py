@@ -62,10 +62,10 @@ class FailedBuildsResult:
 def write_failed_builds(store: BuildStore, rng: BuildIdRange, lake_dir: Path) -> FailedBuildsResult:
     """Write the range's `failed_builds` and `build_stats` lake files (each replaced whole).
 
-    One pass over the range's builds feeds both files; log line counts come from the bulk log
-    stream (the store keeps a log as one compressed blob, so this is cheap).
+    One pass over the range's builds feeds both files; the store counts log lines without
+    reading the logs (categorize_range is the one pass that reads them).
     """
-    line_counts = {build_id: text.count("\n") + 1 for build_id, text in store.stream_logs(rng.start, rng.end)}
+    line_counts = store.failed_log_line_counts(rng.start, rng.end)
     cols: dict[str, list] = {name: [] for name in lake.TABLES["failed_builds"].schema.names}
     stages: Counter[str] = Counter()
     per_day: dict[date, DayStats] = {}
