@@ -5,6 +5,7 @@ Retry policies (runtime.py) are attached here; `retry_delay_scale` shrinks their
 each compile step also has its own 5-minute budget (FilterListsResource.compile_timeout).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
@@ -15,7 +16,9 @@ from bloqr_dagster.defs.filterlists.compiling import parse_or_fail
 from bloqr_dagster.defs.filterlists.partitions import sync_partitions
 from bloqr_dagster.defs.filterlists.resources import FilterListsResource
 from bloqr_dagster.defs.filterlists.runtime import cache_retry, compile_retry, health_retry, record_failed_run
+from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists.defaults import SourceSpec
+from bloqr_dagster.filterlists.registry import Registry
 
 # Whole-run ceilings: every step's budget times (1 + 2 retries), plus the backoff.
 MAX_RUNTIME = {"compile": 1200, "batch": 3600, "warming": 3600, "health": 600, "isolated": 1200}
@@ -78,6 +81,18 @@ def build_jobs(retry_delay_scale: float) -> list[dg.JobDefinition]:
 # -- registering sources and configurations at run time ---------------------------------------
 
 
+def _register(context: dg.OpExecutionContext, filterlists: FilterListsResource,
+              add: Callable[[Registry], None]) -> None:
+    """Apply `add` to the registry (a bad entry fails the run, no retry), then sync the partitions."""
+    registry = filterlists.registry()
+    try:
+        add(registry)
+    except BloqrError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    for change in sync_partitions(context.instance, registry):
+        context.log.info(f"event=partitions_changed {change}")
+
+
 class SourceRegistration(dg.Config):
     key: str = Field(description="partition key: lowercase letters, digits, '_' or '-'")
     url: str = Field(description="http(s) URL (or a path on the code server)")
@@ -89,16 +104,8 @@ class SourceRegistration(dg.Config):
 @dg.op(description="Add (or update) a source in the registry and its raw_filter_lists partition.")
 def register_filter_source(context: dg.OpExecutionContext, filterlists: FilterListsResource,
                            config: SourceRegistration) -> str:
-    from bloqr_dagster.errors import BloqrError
-
-    registry = filterlists.registry()
-    try:
-        registry.add_source(SourceSpec(config.key, config.name or config.key, config.url, config.type,
-                                       config.min_rules))
-    except BloqrError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
-    for change in sync_partitions(context.instance, registry):
-        context.log.info(f"event=partitions_changed {change}")
+    _register(context, filterlists, lambda registry: registry.add_source(
+        SourceSpec(config.key, config.name or config.key, config.url, config.type, config.min_rules)))
     return config.key
 
 
@@ -115,16 +122,8 @@ class ConfigRegistration(dg.Config):
 @dg.op(description="Add (or update) a named configuration and its compiled_filter_lists partition.")
 def register_filter_config(context: dg.OpExecutionContext, filterlists: FilterListsResource,
                            config: ConfigRegistration) -> str:
-    from bloqr_dagster.errors import BloqrError
-
     parse_or_fail(config.configuration)
-    registry = filterlists.registry()
-    try:
-        registry.add_config(config.key, config.configuration)
-    except BloqrError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from None
-    for change in sync_partitions(context.instance, registry):
-        context.log.info(f"event=partitions_changed {change}")
+    _register(context, filterlists, lambda registry: registry.add_config(config.key, config.configuration))
     return config.key
 
 
