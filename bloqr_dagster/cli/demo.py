@@ -16,8 +16,6 @@ from pathlib import Path
 DEMO_BUILDS = 12_000  # two build-ID ranges of the default width; ~3,000 failed builds
 DEMO_SEED = 2026
 DEMO_FIRST_ID = 1
-# Runs log to the instance (the UI shows them); only warnings go to the terminal.
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 SAMPLE_SQL = ("SELECT rank, error_code, primary_builds AS builds, error_group FROM error_groups_ranked "
               "ORDER BY rank LIMIT 10")
 
@@ -87,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         register_ranges,
     )
     from bloqr_dagster.defs.filterlists.demo import run_demo
+    from bloqr_dagster.defs.resources import QUIET_RUN_CONFIG
     from bloqr_dagster.warehouse.query import markdown_table, run_query
 
     width = settings.range_width()
@@ -97,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         keys = list(instance.get_dynamic_partitions("build_id_ranges"))
         _say(f"materialising build_errors for {len(keys)} build-ID ranges ({failed:,} failed builds) ...")
         result = defs.resolve_job_def("build_errors_job").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET,
+            instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG,
             tags={"dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]})
         if not result.success:
@@ -111,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
         _say("building the DuckDB warehouse ...")
         wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=False,
-                                                                     run_config=QUIET)
+                                                                     run_config=QUIET_RUN_CONFIG)
         if not wh.success:
             raise BloqrError("the warehouse_job run failed; see the run in the UI (`make ui`)")
 

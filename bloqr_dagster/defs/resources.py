@@ -8,6 +8,10 @@ import dagster as dg
 
 from bloqr_dagster import settings
 
+# Run config for in-process runs started from the CLI (`bloqr demo`): the runs' events still go to
+# the instance, where the UI shows them; the terminal only gets warnings.
+QUIET_RUN_CONFIG: dict = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
 
 class BloqrHome(dg.ConfigurableResource):
     """Where the lake, the DuckDB warehouse, the caches and the embedded build store live."""

@@ -17,7 +17,7 @@ from bloqr_dagster import settings
 from bloqr_dagster.defs.filterlists import build_defs
 from bloqr_dagster.defs.filterlists.partitions import sync_partitions
 from bloqr_dagster.defs.filterlists.resources import RESOURCE_KEY, FilterListsResource
-from bloqr_dagster.defs.resources import BloqrHome
+from bloqr_dagster.defs.resources import QUIET_RUN_CONFIG, BloqrHome
 from bloqr_dagster.filterlists.defaults import SourceSpec
 from bloqr_dagster.filterlists.demo import DEMO_CONFIG, DEMO_DIR
 
@@ -47,13 +47,11 @@ def run_demo(instance: dg.DagsterInstance, home: Path | None = None) -> list[str
     assets = defs.assets or []
     resources = {RESOURCE_KEY: resource}
     lines: list[str] = []
-    # the runs' events go to the instance (the UI shows them); the terminal only gets warnings
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
     def materialize(name: str, partition: str | None = None, run_config: dict | None = None) -> dict:
         key = dg.AssetKey(["filterlists", name])
         result = dg.materialize(assets, selection=[key], partition_key=partition, instance=instance,
-                                resources=resources, run_config={**quiet, **(run_config or {})})
+                                resources=resources, run_config={**QUIET_RUN_CONFIG, **(run_config or {})})
         [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == key]
         return {k: v.value for k, v in event.materialization.metadata.items()}
 
@@ -70,7 +68,7 @@ def run_demo(instance: dg.DagsterInstance, home: Path | None = None) -> list[str
     lines.append(f"source_health: {meta['healthy']}/{meta['checked']} sources healthy")
 
     compiled = defs.get_job_def("compile_job").execute_in_process(
-        {**quiet, "ops": {"validate": {"config": {"configuration": configuration}}}}, instance=instance)
+        {**QUIET_RUN_CONFIG, "ops": {"validate": {"config": {"configuration": configuration}}}}, instance=instance)
     out = compiled.output_for_node("update_metrics")
     lines.append(f"compile_job: {'succeeded' if compiled.success else 'FAILED'}, {out['rule_count']} rules "
                  f"(cache {'hit' if out['cache_hit'] else 'miss'}), run {compiled.run_id[:8]}")
@@ -78,7 +76,7 @@ def run_demo(instance: dg.DagsterInstance, home: Path | None = None) -> list[str
     isolated_config = dict(configuration, sources=[dict(s, source=Path(s["source"]).name)
                                                    for s in configuration["sources"]])
     isolated = defs.get_job_def("isolated_compile_job").execute_in_process(
-        {**quiet, "ops": {"validate_isolated": {"config": {
+        {**QUIET_RUN_CONFIG, "ops": {"validate_isolated": {"config": {
             "configuration": isolated_config, "prefetched": prefetched, "config_name": "demo_isolated"}}}},
         instance=instance)
     entry = isolated.output_for_node("update_isolated_metrics")
