@@ -48,8 +48,8 @@ def parse_args() -> argparse.Namespace:
 
 def ensure_corpus(bloqr_home: Path, failed_target: int) -> tuple[int, int]:
     """Generate (or top up) the embedded store until it holds `failed_target` failed builds."""
-    from bloqr_dagster.builds.generator import generate
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.generator import generate
+    from bloqr_dagster.build_errors.stores import open_store
 
     bloqr_home.mkdir(parents=True, exist_ok=True)
     with open_store(f"sqlite:///{bloqr_home / 'builds.sqlite'}") as store:
@@ -67,17 +67,17 @@ def ensure_corpus(bloqr_home: Path, failed_target: int) -> tuple[int, int]:
 
 def library_scan(store_url: str, lake_dir: Path, max_id: int, width: int) -> tuple[float, int]:
     """The same per-range work without Dagster: store -> diagnose -> one lake file per range."""
-    from bloqr_dagster.builds.ranges import ranges_between
-    from bloqr_dagster.builds.stores import open_store
-    from bloqr_dagster.defs.builderrors import rangework
+    from bloqr_dagster.build_errors import range_scan
+    from bloqr_dagster.build_errors.ranges import ranges_between
+    from bloqr_dagster.build_errors.stores import open_store
 
     shutil.rmtree(lake_dir, ignore_errors=True)
     failed = 0
     started = time.perf_counter()
     with open_store(store_url) as store:
         for rng in ranges_between(0, max_id, width):
-            failed_of_range = rangework.failed_builds_from_store(store, rng)
-            res = rangework.categorize_range(store, rng, failed_of_range, lake_dir)
+            failed_of_range = range_scan.failed_builds_from_store(store, rng)
+            res = range_scan.categorize_range(store, rng, failed_of_range, lake_dir)
             failed += res.failed_builds
     return time.perf_counter() - started, failed
 
@@ -96,8 +96,8 @@ def dagster_backfill(max_id: int, width: int) -> dict[str, float]:
     """Register ranges, create the backfill, start the daemon, wait until the backfill is done."""
     import dagster as dg
 
-    from bloqr_dagster.defs.builderrors import backfill as bf
-    from bloqr_dagster.defs.builderrors.partitions import ranges_to_register, register_ranges
+    from bloqr_dagster.defs.build_errors import backfill as bf
+    from bloqr_dagster.defs.build_errors.partitions import ranges_to_register, register_ranges
 
     with dg.DagsterInstance.get() as instance:
         started = time.perf_counter()

@@ -21,13 +21,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bloqr_dagster.builds.detectors import RULES_VERSION, diagnose, diagnose_bytes
+from bloqr_dagster.build_errors.detectors import RULES_VERSION, diagnose, diagnose_bytes
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "buildlogs"
 
 
 def speed(n_failed: int) -> None:
-    from bloqr_dagster.builds.generator import iter_builds
+    from bloqr_dagster.build_errors.generator import iter_builds
 
     texts, planted_cats, planted_values = [], [], []
     for g in iter_builds(None, seed=3, start_id=1):

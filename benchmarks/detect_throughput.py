@@ -60,8 +60,8 @@ def _pg_database(admin_dsn: str, name: str, *, recreate: bool) -> str:
 
 def build_corpus(failed: int, urls: dict[str, str], regenerate: bool) -> dict:
     """Write builds into every store until `failed` of them failed; reuse a finished corpus."""
-    from bloqr_dagster.builds.generator import iter_builds
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.generator import iter_builds
+    from bloqr_dagster.build_errors.stores import open_store
 
     marker = WORK / f"corpus-{failed}.json"
     if marker.exists() and not regenerate:
@@ -108,11 +108,11 @@ def build_corpus(failed: int, urls: dict[str, str], regenerate: bool) -> dict:
 
 # -- scanning ----------------------------------------------------------------------------------
 def _scan(url: str, first: int, last: int, detect: bool, queue) -> None:
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.stores import open_store
 
     diagnose = None
     if detect:
-        from bloqr_dagster.builds.detectors import diagnose
+        from bloqr_dagster.build_errors.detectors import diagnose
     samples = []
     builds = lines = categorised = 0
     with open_store(url, create=False) as store:
@@ -175,7 +175,7 @@ def main() -> int:
     parser.add_argument("--processes", default="1", help="comma-separated scanning process counts, e.g. 1,2")
     parser.add_argument("--regenerate", action="store_true", help="rebuild corpora even if present")
     args = parser.parse_args()
-    _CTX.set_forkserver_preload(["bloqr_dagster.builds.stores.sqlite", "bloqr_dagster.builds.stores.postgres"])
+    _CTX.set_forkserver_preload(["bloqr_dagster.build_errors.stores.sqlite", "bloqr_dagster.build_errors.stores.postgres"])
     warm = _CTX.Process(target=_rss_mb)  # starts the small fork server now
     warm.start()
     warm.join()
@@ -185,7 +185,7 @@ def main() -> int:
     modes = [m.strip() for m in args.modes.split(",")]
     if "detect" in modes:
         try:
-            import bloqr_dagster.builds.detectors  # noqa: F401
+            import bloqr_dagster.build_errors.detectors  # noqa: F401
         except ImportError:
             print("detectors not importable yet: scanning the stores only", file=sys.stderr)
             modes = [m for m in modes if m != "detect"]

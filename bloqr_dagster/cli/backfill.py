@@ -82,11 +82,11 @@ def run(args: argparse.Namespace) -> int:
         raise BloqrError(f"--workspace {args.workspace}: no such file")
 
     from bloqr_dagster import settings
-    from bloqr_dagster.builds.stores import open_store
-    from bloqr_dagster.builds.stores.base import redact_url
-    from bloqr_dagster.defs.builderrors import backfill as bf
-    from bloqr_dagster.defs.builderrors.assets import MAX_RANGES_PER_RUN
-    from bloqr_dagster.defs.builderrors.partitions import lowest_build_id
+    from bloqr_dagster.build_errors.stores import open_store
+    from bloqr_dagster.build_errors.stores.base import redact_url
+    from bloqr_dagster.defs.build_errors import backfill as bf
+    from bloqr_dagster.defs.build_errors.assets import MAX_RANGES_PER_RUN
+    from bloqr_dagster.defs.build_errors.partitions import lowest_build_id
 
     try:
         width = settings.range_width()
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def follow(instance, backfill_id: str, keys: list[str], lake_dir: Path, daemon):
-    from bloqr_dagster.defs.builderrors import backfill as bf
+    from bloqr_dagster.defs.build_errors import backfill as bf
 
     last_line = ""
     started = time.monotonic()

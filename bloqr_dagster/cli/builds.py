@@ -51,14 +51,14 @@ def _store_options(parser: argparse.ArgumentParser, default: object) -> None:
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
     from bloqr_dagster import settings
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.stores import open_store
 
     return open_store(args.store or settings.build_store_url(args.home))
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from bloqr_dagster.builds.generator import generate
-    from bloqr_dagster.builds.stores.base import redact_url
+    from bloqr_dagster.build_errors.generator import generate
+    from bloqr_dagster.build_errors.stores.base import redact_url
     from bloqr_dagster.cli.progress import progress
     from bloqr_dagster.errors import BloqrError
 
@@ -113,7 +113,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from bloqr_dagster.builds.stores.base import redact_url
+    from bloqr_dagster.build_errors.stores.base import redact_url
 
     with _open(args) as store:
         newest = store.max_build_id()

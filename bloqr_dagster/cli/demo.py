@@ -46,8 +46,8 @@ def prepare_dagster_home() -> Path:
 def generate_corpus(n_builds: int) -> tuple[int, int]:
     """The demo builds (skipped when the store already holds them) -> (builds, failed builds)."""
     from bloqr_dagster import settings
-    from bloqr_dagster.builds.generator import DEFAULT_START, generate
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.generator import DEFAULT_START, generate
+    from bloqr_dagster.build_errors.stores import open_store
 
     with open_store(settings.build_store_url()) as store:
         have = store.max_build_id() or 0
@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
-    from bloqr_dagster.defs import builderrors, warehouse
-    from bloqr_dagster.defs.builderrors.partitions import (
+    from bloqr_dagster.defs import build_errors, warehouse
+    from bloqr_dagster.defs.build_errors.partitions import (
         highest_registered_end,
         ranges_to_register,
         register_ranges,
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from bloqr_dagster.warehouse.query import markdown_table, run_query
 
     width = settings.range_width()
-    defs = dg.Definitions.merge(builderrors.build_defs(), warehouse.build_defs())
+    defs = dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs())
     with dg.DagsterInstance.get() as instance:
         new = ranges_to_register(highest_registered_end(instance), max_id, width, DEMO_FIRST_ID)
         register_ranges(instance, new)

@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
 
 
 def _record(path: str, data: bytes) -> dict[str, Any]:
-    from bloqr_dagster.builds.detectors import diagnose_bytes
+    from bloqr_dagster.build_errors.detectors import diagnose_bytes
 
     d = diagnose_bytes(data)
     primary = None

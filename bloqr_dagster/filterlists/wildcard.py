@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from bloqr_dagster.errors import BloqrError
-from bloqr_dagster.filterlists.rules import JS_S
+from bloqr_dagster.filterlists.rule_syntax import JS_S
 
 _JS_CLASS_ESCAPES = {
     "d": "0-9",

@@ -24,8 +24,8 @@ CORPUS_SEED = 7
 @pytest.fixture(scope="session")
 def corpus_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated embedded store, made once per session and copied into each test's BLOQR_HOME."""
-    from bloqr_dagster.builds.generator import generate
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.generator import generate
+    from bloqr_dagster.build_errors.stores import open_store
 
     home = tmp_path_factory.mktemp("corpus")
     path = home / "builds.sqlite"
@@ -51,9 +51,9 @@ class DagsterEnv:
 
     def defs(self) -> dg.Definitions:
         """The build-error definitions plus the warehouse (its job is a sensor target)."""
-        from bloqr_dagster.defs import builderrors, warehouse
+        from bloqr_dagster.defs import build_errors, warehouse
 
-        return dg.Definitions.merge(builderrors.build_defs(), warehouse.build_defs())
+        return dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs())
 
 
 def make_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path | None) -> Iterator[DagsterEnv]:

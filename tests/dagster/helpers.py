@@ -8,8 +8,8 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bloqr_dagster.builds.stores import open_store
-from bloqr_dagster.defs.builderrors.partitions import ranges_to_register, register_ranges
+from bloqr_dagster.build_errors.stores import open_store
+from bloqr_dagster.defs.build_errors.partitions import ranges_to_register, register_ranges
 
 
 def register_all_ranges(env) -> list[str]:

@@ -29,8 +29,8 @@ BUILDS = 2_000
 @pytest.fixture
 def postgres_instance_env(postgres_dsn: str, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    from bloqr_dagster.builds.generator import generate
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.generator import generate
+    from bloqr_dagster.build_errors.stores import open_store
 
     dagster_home, bloqr_home = tmp_path / "dagster_home", tmp_path / "bloqr"
     dagster_home.mkdir()
@@ -85,7 +85,7 @@ def test_multi_range_backfill_through_the_daemon_on_postgres(postgres_instance_e
         assert materialized == set(keys)
 
     # every failed build in the Postgres store has exactly one primary row in the lake
-    from bloqr_dagster.builds.stores import open_store
+    from bloqr_dagster.build_errors.stores import open_store
 
     with open_store(env["BLOQR_BUILD_STORE"]) as store:
         failed = {b.build_id for page in store.failed_builds(0, BUILDS) for b in page}

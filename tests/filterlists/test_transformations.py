@@ -310,7 +310,7 @@ def test_convert_to_ascii_keeps_what_follows_the_domain() -> None:
 
 
 def test_hosts_rule_detection_and_hostnames() -> None:
-    from bloqr_dagster.filterlists.rules import etc_hosts_hostnames, is_etc_hosts_rule
+    from bloqr_dagster.filterlists.rule_syntax import etc_hosts_hostnames, is_etc_hosts_rule
 
     assert etc_hosts_hostnames("[::]  a b") == ["a", "b"]
     assert etc_hosts_hostnames("fe80::1%lo0 localhost") == ["localhost"]
@@ -323,7 +323,7 @@ def test_hosts_rule_detection_and_hostnames() -> None:
 
 
 def test_adblock_parsing() -> None:
-    from bloqr_dagster.filterlists.rules import RuleParseError, parse_adblock
+    from bloqr_dagster.filterlists.rule_syntax import RuleParseError, parse_adblock
 
     rule = parse_adblock("  @@||a.com^$important,dnstype=A\\,AAAA,,x=a=b  ")
     assert (rule.whitelist, rule.pattern, rule.hostname) == (True, "||a.com^", "a.com")

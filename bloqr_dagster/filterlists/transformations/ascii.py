@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bloqr_dagster.filterlists import rules as r
+from bloqr_dagster.filterlists import rule_syntax as r
 
 _COMMENT = r.COMMENT_PREFIXES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import compress, repeat
 
-from bloqr_dagster.filterlists import rules as r
+from bloqr_dagster.filterlists import rule_syntax as r
 
 _COMMENT = r.COMMENT_PREFIXES
 _JS_WS = r.JS_WHITESPACE

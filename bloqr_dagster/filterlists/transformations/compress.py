@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bloqr_dagster.filterlists import rules as r
+from bloqr_dagster.filterlists import rule_syntax as r
 
 # A compressible adblock rule after trimming: `||host^`, optionally with a `$` and nothing but
 # commas after it (those split into no options at all).

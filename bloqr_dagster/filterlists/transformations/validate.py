@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bloqr_dagster.filterlists import psl
-from bloqr_dagster.filterlists import rules as r
+from bloqr_dagster.filterlists import rule_syntax as r
 
 SUPPORTED_MODIFIERS = frozenset(
     {"important", "~important", "dnstype", "dnsrewrite", "ctag", "denyallow", "badfilter", "client"}

@@ -1,0 +1,522 @@
+"""Line cleaning, error-group normalisation and the privacy scrub.
+
+Three steps, all pure functions of one line:
+
+* `clean_line` drops what is not the message: ANSI colour/cursor codes, the platform's
+  timestamp prefix (`ISO<TAB>`, `HH:MM:SS.mmm | `), CI prefixes (`Step #4:`, `remote:`,
+  turbo's `pkg:build:`), leading blanks.
+* `normalise` turns a message into an error group: variable parts (paths, modules, versions,
+  numbers, hosts, ids, ...) become placeholders so that the same error from different
+  projects groups together. Fixed codes that name the error kind (`TS2307`, `YN0028`,
+  `[code: 10000]`, `exit code 127`) stay.
+* `scrub` is the privacy pass run last on every group and sample: account ids, emails,
+  tokens, IPs, absolute and user paths, URLs and worker names never leave the engine.
+
+Both `normalise` and `scrub` are one combined regex with named alternatives, scanned once
+left to right, so an earlier, longer token (a URL) wins over the pieces inside it (a host).
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LINE_CHARS = 4096  # work per line is capped: only the head of a huge line is examined
+MAX_GROUP_CHARS = 512
+MAX_SAMPLE_CHARS = 1024
+
+# CSI (colour, cursor) and OSC (title, hyperlink) sequences; never across a line break.
+ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+_PREFIX_RE = re.compile(
+    r"""^(?:[ \t]*(?:
+        \d{4}-\d\d-\d\d[T\ ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?
+            (?:[ \t]+\[(?:ERROR|INFO|WARN|WARNING|DEBUG|NOTICE)\](?=\s))?
+      | \d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\ ?[AP]M)?(?=[ \t]*\||\t|\ \ |:\ ):?
+      | \d{1,6}(?:\.\d+)?(?=\ \|\ )
+      | \[\ *\d+s\]
+      | \#\d+\ \d+(?:\.\d+)?(?=\ )
+      | \d{1,4}\.\d\d(?=\ [A-Z@\[<])
+      | Step\ \#\d+(?:\ -\ "[^"]*")?:
+      | remote:
+      | \d+(?=\ (?:verbose|verb|info|silly|http|timing|error|warn|notice)\ )
+      | @?[\w.-]+(?:/[\w.-]+)?:(?:build|dev|lint|test|typecheck|type-check|check-types|deploy|compile|
+            generate|postinstall|prepare|start|check):?[\w-]*:(?=\ )
+    )(?:[ \t]*\|[ \t]?|\t|[ \t]+|$))+""",
+    re.X,
+)
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI_RE.sub("", text) if "\x1b" in text else text
+
+
+def clean_line(raw: str) -> str:
+    """The message part of one raw log line (capped at MAX_LINE_CHARS)."""
+    line = raw[:MAX_LINE_CHARS]
+    if "\x1b" in line:
+        line = ANSI_RE.sub("", line)
+    if "\r" in line:  # a stray carriage return (progress redraw): keep what was drawn last
+        line = line.rstrip("\r").rsplit("\r", 1)[-1]
+    m = _PREFIX_RE.match(line)
+    if m and m.end():
+        line = line[m.end():]
+    return line.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Token grammar shared by the privacy scrub and the normaliser.
+
+_PRIVATE = r"""
+ (?P<ph><[A-Z][A-Z_]*>)
+|(?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
+|(?P<scp>\b[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
+|(?P<email>\b[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
+|(?P<bearer>(?i:\b(?:bearer|basic|token)\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})
+|(?P<secret>\b(?=[\w-]++["']?\s*[:=])(?i:(?=[\w-]*?(?:token|secret|passw(?:or)?d|api[_-]?key|credential|auth)))
+    [\w-]++["']?\s*[:=]\s*["']?(?!<)[^\s"',;]{4,})
+|(?P<knowntoken>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}
+    |xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|npm_[A-Za-z0-9]{30,}|cf[a-z]{0,3}[-_][A-Za-z0-9_-]{30,}
+    |(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9_-]{16,}))
+|(?P<integrity>\bsha(?:1|256|384|512)-[A-Za-z0-9+/]{16,}={0,2})
+|(?P<apipath>/(?:client/v4/)?(?:accounts|zones|user|memberships)/[^\s)"'`,]*)
+|(?P<acctkv>(?i:\baccount[_-]?id)["']?\s*[:=]\s*["']?(?!<)[\w-]+)
+|(?P<zonekv>(?i:\bzone[_-]?id)["']?\s*[:=]\s*["']?(?!<)[\w-]+)
+|(?P<wname>(?:--name[= ]|--script-name[= ]|\bname\s*=\s*")(?!<)[^\s`'"]+)
+|(?P<wquoted>(?i:\b(?:worker(?:\s+name)?|script(?:\s+name)?|system\s+expected|service)\s+)"(?!<)[^"\s]+")
+|(?P<wverb>\b(?:Uploaded|Published|Deployed|Uploading|Deploying)\s+(?!<)[A-Za-z0-9][\w-]*(?=\s+\(\d|\s+triggers))
+|(?P<devhost>\b[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
+|(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)
+|(?P<hexlong>\b[0-9a-fA-F]{32,}\b)
+|(?P<longtoken>(?<![\w-])(?=[\w-]{32})(?:(?=[a-z0-9_-]*+[A-Z])(?=[A-Z0-9_-]*+[a-z])(?=[A-Za-z_-]*+\d)
+    [A-Za-z0-9_-]{32,}|(?=(?:[a-z_-]*+\d){3})[a-z0-9_-]{32,})={0,2}(?![\w-]))
+|(?P<b64>(?<![\w/+])(?=[A-Za-z0-9+/]{40})(?=(?:[A-Za-z+/]*+\d){3})(?=[a-z0-9+/]*+[A-Z])
+    [A-Za-z0-9+][A-Za-z0-9+/]{39,}={0,2}(?![\w/+]))
+|(?P<ipv6>(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}
+    |(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?
+    |::(?:[fF]{4}:)?[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{1,4}){0,5})(?![\w:]))
+|(?P<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]))
+|(?P<winpath>(?<![\w])[A-Za-z]:[\\/][^\s'"`<>|,;()]*|\\\\[\w.$-]+\\[^\s'"`<>|,;()]*)
+|(?P<home>~/[^\s'"`<>,;()]*)
+|(?P<abspath>(?<![\w.:/~\\<>@\-])/[\w.@+%=~\[\]-][\w.@+%=~\[\]/-]*(?P<aloc>:\d+(?::\d+)?)?)
+"""
+
+_STRUCTURAL = r"""
+|(?P<pkgver>(?<![\w/.@-])(?P<pkgname>(?:@[\w.-]++/)?[A-Za-z0-9][\w.-]*+)@(?P<pkgspec>npm:[^\s"',)]+
+    |workspace:[^\s"',)]*|file:[^\s"',)]*|link:[^\s"',)]*|"[^"]*"|[\^~<>=]*v?\d[\w.+-]*
+    |latest|next|canary|beta|\*)(?![\w]))
+|(?P<relfile>(?<![\w/.@~-])(?=[\w.@+~\[\]-]*+/)(?:\.{1,2}/)*(?:[\w.@+~\[\]-]+/)+[\w.@+~\[\]-]*\.[A-Za-z]\w{0,9}
+    (?P<rloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
+|(?P<reldir>(?<![\w/.@~-])(?=[\w.~\[\]-]*+/)(?:(?:\.{1,2}/)+[\w.~\[\]-]+|[\w.~-]+(?:/[\w.~\[\]-]+){2,})/?(?![\w]))
+|(?P<barefile>(?<![\w/.@~-])(?P<bname>[\w+~-]*+(?:\.[\w+~-]++)*?\.(?:d\.ts|[cm]?[jt]sx?|vue|svelte|astro|css|scss|sass|less
+    |html?|json5?|jsonc|toml|ya?ml|mdx?|py|rb|go|rs|lock|lockb|txt|wasm|map|sh|ps1|cfg|ini|xml|php))
+    (?P<bloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
+|(?P<host>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:com|org|net|io|dev|app|co|ai|me|xyz
+    |cloud|tech|site|info|biz|us|uk|de|fr|jp|cn|ru|in|br|eu|nl|se|ch|au|ca|be|it|es|pl|cz|tv|gg|so|ly
+    |fm|page|run|host|online|store|blog|edu|gov|internal|local|lan|corp))(?![\w.-])(?P<port>:\d{1,5})?)
+|(?P<pidhex>\[\d+:0x[0-9a-fA-F]+\])
+|(?P<nodepid>\((?:node|bun|deno):\d+\))
+|(?P<hex0x>\b0x[0-9a-fA-F]+\b)
+|(?P<shortsha>\b(?=[0-9a-f]{0,11}[a-f])(?=[0-9a-f]{0,11}\d)[0-9a-f]{7,12}\b)
+|(?P<errno>\berrno\s+-?\d+)
+|(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\])
+|(?P<exit>(?i:\b(?:exit(?:ed)?(?:\s+with)?(?:\s+error)?(?:\s+code|\s+status)?|error\s+code|with\s+code
+    |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
+|(?P<isodate>\b\d{4}-\d\d-\d\d(?:[T_ ]\d\d[:_]\d\d[:_]\d\d(?:[._]\d+)?Z?)?\b)
+|(?P<clock>\b\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\s?[AP]M)?\b)
+|(?P<duration>(?<![\w.])(?:\d+h(?:\d+m)?(?:\d+s)?|\d+m\d+(?:\.\d+)?s|\d+(?:\.\d+)?(?:ms|s|m|h))(?![\w.]))
+|(?P<qrange>"[\^~<>=*\s]*v?\d[\w.*]*(?:\s*(?:\|\||-|,)?\s*[\^~<>=]*\s*v?\d[\w.*]*)*")
+|(?P<range>(?<![\w.\-])(?:[\^~]|[<>]=?)\s?v?\d[\w.*]*)
+|(?P<kwver>(?i:\b(?:python|node(?:\.js|js)?|npm|pnpm|yarn|bun|ruby|go|java|php|deno)(?:\s+version)?
+    (?:\s+(?:set\s+to|is))?\s+)v?\d+(?:\.[\dx]+)*(?!\w|\.\w))
+|(?P<version>(?<![\w.])v?\d+(?:\.\d+){2,3}(?:-(?:alpha|beta|rc|canary|next|pre|dev|preview|nightly)[\w.]*)?
+    (?!\w|\.\w))
+|(?P<vshort>(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w))
+|(?P<num>(?<![\w.])\d+(?:,\d{3})*\.\d+(?!\w|\.\w))
+|(?P<int>(?<![\w.])\d+(?!\w|\.\w))
+"""
+
+# Python's regex engine tries every alternative at every position, so the ~45 token patterns are
+# arranged for speed (the result is the same as one flat alternation in this order):
+# * a token never starts inside a word or on a blank (patterns that begin with a word character
+#   are guarded by \b or a lookbehind anyway);
+# * the patterns are grouped by what the token looks like (its first character; for words, whether
+#   it holds an @, ://, a slash, a dot or a digit), so that each position tries a handful.
+_GUARD = r"(?=\S)(?:(?<!\w)|(?!\w))"
+_SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"<", ("ph",)),
+    (r"/", ("apipath", "abspath")),
+    (r'"', ("qrange",)),
+    (r"[\[(]", ("pidhex", "nodepid", "keep")),
+    (r"[~\\^<>-]", ("wname", "home", "winpath", "range")),
+    (r"[.@]", ("pkgver", "relfile", "reldir", "barefile")),
+    (r"\d", ("uuid", "hexlong", "longtoken", "b64", "ipv6", "ipv4", "pkgver", "relfile", "reldir", "barefile",
+             "host", "shortsha", "hex0x", "isodate", "clock", "duration", "version", "num", "int")),
+    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "email", "pkgver")),
+    (r"[A-Za-z](?=[\w.+~-]*+(?::/|:\\))", ("url", "winpath")),
+    (r"[A-Za-z_](?=[\w.@+~\[\]-]*+/)", ("relfile", "reldir")),
+    (r"[A-Za-z_](?=[\w+~-]*+\.)", ("devhost", "barefile", "host")),
+    (r"[A-Za-z_](?=[\w-]*?\d)", ("knowntoken", "integrity", "uuid", "hexlong", "longtoken", "b64", "ipv6", "shortsha",
+                               "version", "vshort")),
+    (r"[A-Za-z]", ("bearer", "secret", "acctkv", "zonekv", "wname", "wquoted", "wverb", "errno", "keep", "exit",
+                   "kwver")),
+)
+
+
+def _alternatives(source: str) -> dict[str, str]:
+    parts = re.split(r"\n\|(?=\(\?P<)", "\n" + source.strip())
+    out = {}
+    for part in parts:
+        part = part.strip().lstrip("|").strip()
+        if part:
+            out[re.match(r"\(\?P<(\w+)>", part).group(1)] = part
+    return out
+
+
+# Cheap necessary conditions that let most positions skip whole clusters of patterns (the result is the
+# same, see _assemble):
+# * the letter shapes with a look-ahead need one of @ : / . or a digit before the next blank;
+# * in the digit shape, uuid/hexlong/longtoken/b64 need 9 word characters in a row, and
+#   pkgver/relfile/reldir/barefile/host need an @, a / or a dot and a letter before the next blank;
+# * a pattern of the last (plain letter) shape starts with one of these letters, except `secret`,
+#   which needs a `key:` or `key=` here.
+_LOOKAHEAD_SHAPES_NEED = r"(?=\S*?[@:/.\d])"
+_DIGIT_CLUSTERS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("uuid", "hexlong", "longtoken", "b64"), r"(?=[\w+/-]{9})"),
+    (("pkgver", "relfile", "reldir", "barefile", "host"), r"(?=\S*?(?:[@/]|\.[^\W\d_]))"),
+)
+_WORD_FIRST_LETTERS = {
+    "bearer": "bBtT", "acctkv": "aA", "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
+    "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD",
+}
+_SECRET_NEEDS = r"""[\w-]++["']?\s*[:=]"""
+
+
+def _shape_bodies(source: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(first-character class, [(pattern name, pattern)]) per shape, group names made unique."""
+    alts = _alternatives(source)
+    shapes, used = [], set()
+    copies: dict[str, int] = {}
+    for first, names in _SHAPES:
+        chosen = [n for n in names if n in alts]
+        if not chosen:
+            continue
+        bodies = []
+        for n in chosen:
+            # A pattern listed under several shapes needs distinct group names: `name__2`, ...
+            copies[n] = copies.get(n, 0) + 1
+            suffix = f"__{copies[n]}" if copies[n] > 1 else ""
+            bodies.append((n, re.sub(r"\(\?P<(\w+)>", rf"(?P<\1{suffix}>", alts[n]) if suffix else alts[n]))
+        used.update(chosen)
+        shapes.append((first, bodies))
+    missing = set(alts) - used
+    if missing:
+        raise ValueError(f"token patterns not placed in any shape: {sorted(missing)}")
+    return shapes
+
+
+def _clustered(bodies: list[tuple[str, str]], clusters: tuple[tuple[tuple[str, ...], str], ...]) -> str:
+    """The ordered alternation of `bodies`, each cluster (consecutive there) behind its condition."""
+    names = [n for n, _ in bodies]
+    parts, i = [], 0
+    starts = {}
+    for members, need in clusters:
+        present = [k for k, n in enumerate(names) if n in members]
+        if present:
+            if present != list(range(present[0], present[0] + len(present))):
+                raise ValueError(f"token patterns {members} must be consecutive in their shape")
+            starts[present[0]] = (len(present), need)
+    while i < len(bodies):
+        if i in starts:
+            size, need = starts[i]
+            parts.append(f"{need}(?:{'|'.join(body for _, body in bodies[i:i + size])})")
+            i += size
+        else:
+            parts.append(bodies[i][1])
+            i += 1
+    return "|".join(parts)
+
+
+def _assemble(source: str, *, fast: bool = True) -> re.Pattern[str]:
+    """One regex for the token patterns of `source`, tried in _SHAPES order at each position.
+
+    fast=False is the plain alternation of the shapes; fast=True adds the necessary conditions above
+    and tries the letter shapes first (no other shape can match at a letter or `_`), which finds the
+    same matches with far fewer attempts (tests/build_errors/test_masking.py compares the two).
+    """
+    shapes = _shape_bodies(source)
+
+    def alternation(bodies: list[tuple[str, str]]) -> str:
+        return "|".join(body for _, body in bodies)
+
+    if not fast:
+        return re.compile(_GUARD + "(?:" + "|".join(f"(?={first})(?:{alternation(bodies)})"
+                                                    for first, bodies in shapes) + ")", re.X)
+    looking, last, other = [], "", []
+    for first, bodies in shapes:
+        if first == "[A-Za-z]":
+            unknown = [n for n, _ in bodies if n not in _WORD_FIRST_LETTERS and n != "secret"]
+            if unknown:
+                raise ValueError(f"no first letters declared for token patterns {unknown}")
+            letters = "".join(sorted({ch for n, _ in bodies for ch in _WORD_FIRST_LETTERS.get(n, "")}))
+            need = f"[{letters}]" + ("|" + _SECRET_NEEDS if any(n == "secret" for n, _ in bodies) else "")
+            last = f"(?={first})(?={need})(?:{alternation(bodies)})"
+        elif first.startswith("[A-Za-z"):
+            looking.append(f"(?={first})(?:{alternation(bodies)})")
+        elif first == r"\d":
+            other.append(f"(?={first})(?:{_clustered(bodies, _DIGIT_CLUSTERS)})")
+        else:
+            other.append(f"(?={first})(?:{alternation(bodies)})")
+    letter = "|".join(x for x in (f"{_LOOKAHEAD_SHAPES_NEED}(?:{'|'.join(looking)})" if looking else "", last) if x)
+    return re.compile(_GUARD + "(?:(?=[A-Za-z_])(?:" + letter + ")|" + "|".join(other) + ")", re.X)
+
+
+_PRIVACY_RE = _assemble(_PRIVATE)
+_GROUP_RE = _assemble(_PRIVATE + _STRUCTURAL)
+
+# A necessary condition for every privacy token above, made of cheap string tests: text that
+# fails it cannot hold one and skips the scrub (most normalised groups, many samples). Keep it in
+# step with _PRIVATE when adding a token kind.
+_EMAILISH_RE = re.compile(r"[\w.+%-]@[\w-]")  # email and scp (`git@host:`), not `<PACKAGE>@<VERSION>`
+_PRIVATE_WORDS = ("bearer", "basic", "token", "secret", "passw", "api_key", "api-key", "apikey", "credential",
+                  "auth", "account", "zone", "worker", "script", "service", "expected", "uploaded", "published",
+                  "deployed", "uploading", "deploying", ".dev")
+_IPV4_HINT_RE = re.compile(r"\d\.\d+\.\d+\.\d")
+_PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z_]*>")
+_LONG_TOKEN_CHARS = 15  # knowntoken/integrity/uuid/hex/longtoken/b64 are all at least this long (xoxb-...)
+
+
+def _has_long_chunk(text: str) -> bool:
+    # Placeholders (`<PACKAGE>@<VERSION>`) do not count towards a chunk's length.
+    return any(len(chunk) >= _LONG_TOKEN_CHARS and ("<" not in chunk or
+                                                    len(_PLACEHOLDER_RE.sub("", chunk)) >= _LONG_TOKEN_CHARS)
+               for chunk in text.split())
+
+
+def _may_hold_private(text: str) -> bool:
+    # URLs and paths, `key=value`, home directories, IPv6, `--name`: plain `in` tests, fast in C.
+    if ("/" in text or "=" in text or "\\" in text or "~" in text or "::" in text or "--" in text
+            or text.count(":") >= 7):
+        return True
+    if "@" in text and _EMAILISH_RE.search(text):
+        return True
+    if "." in text and _IPV4_HINT_RE.search(text):
+        return True
+    if max(map(len, text.split()), default=0) >= _LONG_TOKEN_CHARS and _has_long_chunk(text):
+        return True
+    return any(map(text.lower().__contains__, _PRIVATE_WORDS))
+
+
+_KEEP_EXIT_CODES = {"126", "127", "134", "137", "139", "143"}
+_KEEP_BARE_FILES = {
+    "package.json", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "pnpm-workspace.yaml",
+    "yarn.lock", "bun.lock", "bun.lockb", "wrangler.toml", "wrangler.json", "wrangler.jsonc",
+    "tsconfig.json", "jsconfig.json", "requirements.txt", "runtime.txt", "pyproject.toml", "netlify.toml",
+    "vercel.json", "go.mod", "cargo.toml", ".nvmrc", ".node-version", ".tool-versions", ".npmrc",
+    ".yarnrc.yml", "gemfile.lock", "index.html", "node.js", "next.js", "nuxt.js", "vue.js", "react.js",
+    "express.js", "deno.json", "bunfig.toml", "uv.lock", "poetry.lock", "pipfile.lock",
+}
+_CONFIG_FILE_RE = re.compile(r"^[\w-]+\.config\.[cm]?[jt]s$")
+_API_COLLECTIONS = {
+    "accounts": "<ACCOUNT_ID>", "zones": "<ZONE_ID>", "scripts": "<WORKER_NAME>",
+    "services": "<WORKER_NAME>", "namespaces": "<IDENTIFIER>", "database": "<IDENTIFIER>",
+    "buckets": "<IDENTIFIER>", "queues": "<IDENTIFIER>", "projects": "<IDENTIFIER>",
+    "deployments": "<IDENTIFIER>", "values": "<IDENTIFIER>", "memberships": "<IDENTIFIER>",
+    "versions": "<IDENTIFIER>", "secrets": "<IDENTIFIER>", "domains": "<HOST>",
+}
+
+
+def _api_path(path: str) -> str:
+    """Keep a Cloudflare API route's shape, mask the ids and names inside it."""
+    parts = path.split("/")
+    for i in range(1, len(parts)):
+        placeholder = _API_COLLECTIONS.get(parts[i - 1])
+        if placeholder and parts[i] and not parts[i].startswith("<"):
+            parts[i] = placeholder
+    return "/".join(parts)
+
+
+def _hex_placeholder(value: str) -> str:
+    return {40: "<SHA>", 64: "<HASH>"}.get(len(value), "<HEX>")
+
+
+def _loc(text: str | None) -> str:
+    if not text:
+        return ""
+    if text.startswith("("):
+        return "(<LINE>,<COL>)"
+    return ":<LINE>:<COL>" if text.count(":") == 2 else ":<LINE>"
+
+
+def _kind(m: re.Match[str]) -> tuple[str, str]:
+    """The token pattern's name and the suffix of this copy of it (see _assemble)."""
+    kind, _, copy = (m.lastgroup or "").partition("__")
+    return kind, f"__{copy}" if copy else ""
+
+
+def _private(m: re.Match[str]) -> str | None:
+    """Replacement for a privacy token, or None when the match is not one."""
+    kind, sfx = _kind(m)
+    text = m.group(0)
+    if kind == "ph":
+        return text
+    if kind in ("url", "scp"):
+        return "<URL>"
+    if kind == "email":
+        return "<EMAIL>"
+    if kind == "bearer":
+        return text.split(None, 1)[0] + " <TOKEN>"
+    if kind == "secret":
+        key = re.match(r"""[\w-]+["']?\s*[:=]\s*["']?""", text)
+        return (key.group(0) if key else "") + "<TOKEN>"
+    if kind == "knowntoken":
+        return "<TOKEN>"
+    if kind == "integrity":
+        return "<HASH>"
+    if kind == "apipath":
+        return _api_path(text)
+    if kind in ("acctkv", "zonekv"):
+        key = re.match(r"""[\w-]+["']?\s*[:=]\s*["']?""", text)
+        return (key.group(0) if key else "") + ("<ACCOUNT_ID>" if kind == "acctkv" else "<ZONE_ID>")
+    if kind == "wname":
+        head = re.match(r'--[\w-]+[= ]|name\s*=\s*"', text)
+        return (head.group(0) if head else "") + "<WORKER_NAME>"
+    if kind == "wquoted":
+        return text[: text.index('"')] + '"<WORKER_NAME>"'
+    if kind == "wverb":
+        return text.split(None, 1)[0] + " <WORKER_NAME>"
+    if kind == "devhost":
+        return "<HOST>"
+    if kind == "uuid":
+        return "<HEX>"
+    if kind == "hexlong":
+        return _hex_placeholder(text)
+    if kind in ("longtoken", "b64"):
+        return "<TOKEN>"
+    if kind == "ipv6":
+        return "<IP>" if text.count(":") >= 2 and text != "::" else text
+    if kind == "ipv4":
+        return "<IP>" if all(int(o) <= 255 for o in text.split(".")) else text
+    if kind in ("winpath", "home"):
+        return "<PATH>"
+    if kind == "abspath":
+        loc = m.group("aloc" + sfx)
+        return ("<FILE>" if loc else "<PATH>") + _loc(loc)
+    return None
+
+
+def _pkg_spec(spec: str) -> str:
+    if spec.startswith("npm:"):
+        rest = spec[4:]
+        return "npm:" + ("<RANGE>" if rest[:1] in "^~<>=*" else "<VERSION>")
+    if spec.startswith(("workspace:", "file:", "link:")):
+        return "<SPEC>"
+    if spec.startswith('"'):
+        return '"<RANGE>"'
+    if spec[:1] in "^~<>=*":
+        return "<RANGE>"
+    return "<VERSION>"
+
+
+def _structural(m: re.Match[str]) -> str:
+    kind, sfx = _kind(m)
+    text = m.group(0)
+    if kind == "pkgver":
+        return "<PACKAGE>@" + _pkg_spec(m.group("pkgspec" + sfx))
+    if kind == "relfile":
+        return "<FILE>" + _loc(m.group("rloc" + sfx))
+    if kind == "reldir":
+        return "<PATH>"
+    if kind == "barefile":
+        name = m.group("bname" + sfx)
+        low = name.lower()
+        kept = low in _KEEP_BARE_FILES or _CONFIG_FILE_RE.match(low)
+        return (name if kept else "<FILE>") + _loc(m.group("bloc" + sfx))
+    if kind == "host":
+        return "<HOST>" + (":<PORT>" if m.group("port" + sfx) else "")
+    if kind == "pidhex":
+        return "[<PID>:<HEX>]"
+    if kind == "nodepid":
+        return text[: text.index(":")] + ":<PID>)"
+    if kind == "hex0x":
+        return "<HEX>"
+    if kind == "shortsha":
+        return "<SHA>"
+    if kind == "keep":
+        return text
+    if kind == "errno":
+        return "errno <N>"
+    if kind == "exit":
+        num = m.group("enum" + sfx)
+        head = text[: m.start("enum" + sfx) - m.start()]
+        keep = num in _KEEP_EXIT_CODES or (len(num) >= 4 and not num.startswith("-"))
+        return head + (num if keep else "<CODE>")
+    if kind in ("isodate", "clock"):
+        return "<TIME>"
+    if kind == "duration":
+        return "<DURATION>"
+    if kind == "qrange":
+        inner = text[1:-1]
+        return '"<RANGE>"' if re.search(r"[\^~<>=*|x]|\s-\s", inner) else '"<VERSION>"'
+    if kind == "range":
+        return "<RANGE>"
+    if kind == "kwver":
+        word = re.match(r"[A-Za-z.]+\s+", text)
+        return (word.group(0) if word else "") + "<VERSION>"
+    if kind == "version":
+        return ("v" if text.startswith("v") else "") + "<VERSION>"
+    if kind == "vshort":
+        return "v<VERSION>"
+    if kind == "num":
+        return "<NUM>"
+    if kind == "int":
+        return "<N>"
+    return text
+
+
+def _group_token(m: re.Match[str]) -> str:
+    out = _private(m)
+    return out if out is not None else _structural(m)
+
+
+def _privacy_token(m: re.Match[str]) -> str:
+    out = _private(m)
+    return out if out is not None else m.group(0)
+
+
+_DUP_PLACEHOLDER_RE = re.compile(r"(<DURATION>|<TIME>)(?:\s+\1)+")
+_WIDE_GAP_RE = re.compile(r"[ \t]{3,}")  # column padding (tables, GC traces) is not part of the message
+
+
+def _head(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a blank so that no token (a secret) is cut in two."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else 0]
+
+
+def scrub(text: str) -> str:
+    """Mask private values (ids, emails, tokens, IPs, paths, URLs, worker names)."""
+    if not _may_hold_private(text):
+        return text
+    return _PRIVACY_RE.sub(_privacy_token, text)
+
+
+def normalise(text: str) -> str:
+    """The error group of an already cleaned (and rule-masked) message."""
+    out = _GROUP_RE.sub(_group_token, _head(text, 2 * MAX_GROUP_CHARS))
+    if "> <" in out:
+        out = _DUP_PLACEHOLDER_RE.sub(r"\1", out)
+    if "   " in out or "\t" in out:
+        out = _WIDE_GAP_RE.sub(" ", out)
+    return out.strip()[:MAX_GROUP_CHARS]
+
+
+def apply_masks(text: str, masks: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, repl in masks:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def sample(clean: str) -> str:
+    return scrub(_head(clean, MAX_SAMPLE_CHARS + 64))[:MAX_SAMPLE_CHARS]

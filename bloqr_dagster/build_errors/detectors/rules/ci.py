@@ -1,0 +1,35 @@
+"""CI systems' own failure lines: GitHub Actions, Netlify, Render, GitLab, Travis, turbo, Amplify."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+DETECTOR = Detector("ci", "github-actions", (
+    rule("ci-job-timeout", "timeout",
+         r"has exceeded the maximum execution time|\b(?:[Bb]uild|[Jj]ob|[Ss]tep|[Cc]ommand|[Dd]eployment|[Ww]orkflow)"
+         r" (?:has |was )?(?:timed out|exceeded (?:the )?(?:maximum|max) (?:time|duration))|Build exceeded maximum"
+         r" time|exceeded the (?:build )?time limit|Time limit exceeded|The operation was canceled\."
+         r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than",
+         "maximum execution time", "timed out", "exceeded maximum time", "time limit", "operation was canceled",
+         "no output has been received", "took longer than", priority=100, tool="auto",
+         masks=(mask(r"(runner )(.+?)( has exceeded)", r"\1<RUNNER>\3"),
+                mask(r"(execution time of )\d+(?=\.?\s*$)", r"\1<N>"))),
+    rule("ci-process-deploy", "deploy_command_failed",
+         r"The process '[^']*/(?:npx|wrangler|bunx|pnpx)(?:\.cmd)?' failed with exit code|Error: 🚨 Action failed",
+         "the process '", "action failed", priority=16, tool="github-actions"),
+    rule("netlify-stage-install", "dependency_install_failed", r"Failed during stage '(?:[Ii]nstall|installing)",
+         "failed during stage", priority=15, tool="netlify", summary=True),
+    rule("netlify-stage-deploy", "deploy_command_failed", r"Failed during stage '(?:[Dd]eploy)",
+         "failed during stage", priority=15, tool="netlify", summary=True),
+    rule("netlify-stage-build", "build_command_failed", r"Failed during stage '", "failed during stage",
+         priority=14, tool="netlify", summary=True, masks=(mask(r"\(https?://[^)]*\)", "(<URL>)"),)),
+    rule("ci-summary", "build_command_failed",
+         r"##\[error\]Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
+         r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with \d+|^!!! Build failed"
+         r"|\bERROR\s+run failed: command\s+(?:\S+\s+)?exited \(\d+\)|^##\[error\]",
+         "process completed with exit code", "the process '", "build failed", "job failed", "exited with",
+         "run failed", "##[error]", priority=15, tool="auto", summary=True,
+         masks=(mask(r"The process '[^']*'", "The process '<PATH>'"),
+                mask(r'(The command )"[^"]+"', r'\1"<COMMAND>"'))),
+))

@@ -1,0 +1,55 @@
+"""Front-end frameworks and bundlers: Next.js, Vite/Rollup, webpack, Turbopack, Hugo, Astro, Vercel CLI."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+DETECTOR = Detector("frameworks", "next", (
+    rule("next-module-not-found-doc", "module_not_found", r"nextjs\.org/docs/messages/module-not-found",
+         "module-not-found", priority=100, group="https://nextjs.org/docs/messages/module-not-found"),
+    rule("webpack-module-not-found", "module_not_found",
+         r"Module not found: (?:Error: )?(?:Can't resolve|Cannot find)|ModuleNotFoundError",
+         "module not found", "modulenotfounderror", priority=100, tool="webpack",
+         masks=(mask(r"(resolve )'[^']*'", r"\1'<MODULE>'"), mask(r"( in )'[^']*'", r"\1'<PATH>'"))),
+    rule("vite-unresolved-import", "module_not_found",
+         r"(?:Rollup )?[Ff]ailed to resolve import \"[^\"]*\"|Could not load .+ \(imported by |Failed to resolve "
+         r"entry for package|\[vite\]: Rollup failed to resolve", "failed to resolve", "could not load",
+         priority=100, tool="vite",
+         masks=(mask(r'(import )"[^"]*"', r'\1"<MODULE>"'), mask(r'(from )"[^"]*"', r'\1"<FILE>"'),
+                mask(r'(for package )"[^"]*"', r'\1"<PACKAGE>"'))),
+    rule("vite-unresolved-hint", "module_not_found",
+         r"This is most likely unintended because it can break your application at runtime",
+         "most likely unintended", priority=60, tool="vite"),
+    rule("next-build-specific", "build_command_failed",
+         r"'import', and 'export' cannot be used outside of module code|Parsing ecmascript source code failed"
+         r"|Couldn't find any .pages. or .app. directory|`next export` has been removed"
+         r"|Error occurred prerendering page|Export encountered errors on following paths"
+         r"|cannot use both .export const runtime|Expression expected|Unterminated (?:string|regexp|template)",
+         "outside of module code", "parsing ecmascript", "couldn't find any", "next export", "prerendering",
+         "export encountered errors", "cannot use both", "expression expected", "unterminated", priority=55,
+         masks=(mask(r'(Page )"[^"]*"', r'\1"<ROUTE>"'), mask(r'(prerendering page )"[^"]*"', r'\1"<ROUTE>"'))),
+    rule("hugo-build", "build_command_failed", r"\berror building site:", "error building site", priority=60,
+         tool="hugo",
+         masks=(mask(r'(template: )[\w./-]+:\d+:\d+', r"\1<TEMPLATE>:<LINE>:<COL>"),
+                mask(r'(executing )"[^"]*"', r'\1"<TEMPLATE>"'), mask(r'partial "[^"]*"', 'partial "<PARTIAL>"'),
+                mask(r'"(?:[A-Za-z]:)?/[^"]*?:\d+:\d+"', '"<FILE>:<LINE>:<COL>"'))),
+    rule("ssg-build-error", "build_command_failed", r"Liquid Exception: |Jekyll::Errors::|^ERROR #\d+ ",
+         "liquid exception", "jekyll::errors", "error #", priority=50, tool="auto"),
+    rule("webpack-errors", "build_command_failed",
+         r"^ERROR in |Module build failed|webpack compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
+         "error in ", "module build failed", "compiled with", "[!]", priority=45, tool="webpack"),
+    rule("astro-error", "build_command_failed", r"^(?:\d\d:\d\d:\d\d )?\[ERROR\] \[[\w@/:.-]+\]", "[error]",
+         priority=45, tool="astro"),
+    rule("vite-plugin-error", "build_command_failed", r"^\[vite(?::[\w-]+)?\]:? .*(?:[Ee]rror|failed)",
+         "[vite", priority=40, tool="vite"),
+    rule("framework-failed-to-compile", "build_command_failed",
+         r"^Failed to compile\.?$|Turbopack build failed with \d+ errors?|Transform failed with \d+ errors?",
+         "failed to compile", "turbopack build failed", "transform failed", priority=25),
+    rule("framework-build-summary", "build_command_failed",
+         r"^> Build error occurred|Next\.js build worker exited with code|^(?:x|✗|×) Build failed in \d"
+         r"|^error during build:|^Error: Command \"[^\"]+\" exited with \d+|^▲\s+Error: Command \""
+         r"|^> Build failed because of webpack errors",
+         "build error occurred", "build worker exited", "build failed", "error during build", "exited with",
+         priority=20, masks=(mask(r'(Command )"[^"]+"', r'\1"<COMMAND>"'),)),
+))

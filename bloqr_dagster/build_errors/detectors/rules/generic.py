@@ -1,0 +1,31 @@
+"""Tool-independent causes: missing files, memory exhaustion; and noise the other rules must not fire on."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import rule
+
+DETECTOR = Detector("generic", "auto", (
+    # Noise first: warnings and progress lines that mention errors without being one.
+    rule("noise-warning", "not_an_error",
+         r"^(?:▲ \[WARNING\]|⚠|\(node:\d+\) (?:\[\w+\] )?Warning|npm (?:warn|WARN)\b|warning[ :]|WARN(?:ING)?\b"
+         r"|\[WARN\]|yarn warn|(?:➤ )?YN0(?:002|060|086):|Warning:)", "warn", "⚠", priority=150, ignore=True),
+    rule("noise-progress", "not_an_error",
+         r"^(?:HEAD is now at |Executing user (?:build |deploy )?command|Installing project dependencies:"
+         r"|🪵\s+Logs were written)",
+         "head is now at", "executing user", "installing project dependencies", "logs were written",
+         priority=150, ignore=True),
+    # Below the Python rule (100) that recognises an invalid `python@...` tool spec on this line.
+    rule("noise-detected-tools", "not_an_error", r"^Detected the following tools from environment:",
+         "detected the following tools", priority=95, ignore=True),
+    rule("missing-package-json", "missing_file",
+         r"no such file or directory, (?:open|stat|lstat|access) '[^']*package\.json'|Could not read package\.json"
+         r"|package\.json: No such file|Could not find a required file", "package.json", "required file",
+         priority=100),
+    rule("out-of-memory", "out_of_memory",
+         r"(?i:out of memory)|\bENOMEM\b|Cannot allocate memory|(?i:exceeded (?:the )?memory limit)|MemoryError"
+         r"|memory limit exceeded|^Killed$|\bsignal: killed\b|\bSIGKILL\b|exit code 137|exited with (?:code )?137",
+         "memory", "enomem", "killed", "sigkill", "code 137", "with 137", priority=90),
+    rule("missing-file", "missing_file", r"No such file or directory|ENOENT: no such file", "no such file",
+         "enoent", priority=45),
+))

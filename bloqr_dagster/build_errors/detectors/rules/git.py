@@ -1,0 +1,33 @@
+"""git and repository checkout: clone/fetch/submodule/auth failures."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+DETECTOR = Detector("git", "git", (
+    rule("git-unable-to-access-network", "network_error",
+         r"fatal: unable to access '[^']*': (?:Could not resolve host|Failed to connect|(?:Operation|Connection) "
+         r"timed out|Connection reset|SSL|gnutls|OpenSSL|Recv failure|Empty reply)", "unable to access",
+         priority=105),
+    rule("git-clone-failed", "clone_failed",
+         r"fatal: could not read (?:Username|Password) for|fatal: repository '[^']*' not found"
+         r"|\bRepository not found\.?|Permission denied \(publickey|correct access rights"
+         r"|fatal: Could not read from remote repository|fatal: Authentication failed for"
+         r"|Failed to clone '[^']+'|fatal: clone of '[^']+' into submodule path|Fetched in submodule path"
+         r"|fatal: reference is not a tree|does not allow request for unadvertised object"
+         r"|fatal: expected flush after ref listing|fatal: remote error|fatal: early EOF"
+         r"|remote end hung up unexpectedly|error: RPC failed|fatal: couldn't find remote ref"
+         r"|Host key verification failed|fatal: unable to access '[^']*': The requested URL returned error"
+         r"|error: pathspec .+ did not match|smudge filter lfs failed|Failed to clone remote template"
+         r"|Command 'git [^']*' failed with exit code|The process '[^']*/git(?:\.exe)?' failed with exit code"
+         r"|fatal: Remote branch \S+ not found|fatal: Needed a single revision|unable to checkout",
+         "fatal:", "repository not found", "publickey", "access rights", "failed to clone", "unadvertised",
+         "hung up", "rpc failed", "host key verification", "pathspec", "lfs failed", "command 'git", "/git'",
+         "git.exe'", "submodule", "unable to checkout", priority=100,
+         masks=(mask(r"(Failed to clone )'[^']+'", r"\1'<SUBMODULE>'"),
+                mask(r"(submodule path )'[^']+'", r"\1'<PATH>'"),
+                mask(r"(Command 'git \w+) [^']*'", r"\1 <REMOTE>'"),
+                mask(r"(remote template: )\S+", r"\1<TEMPLATE>"))),
+    rule("git-fatal", "clone_failed", r"\bfatal: ", "fatal:", priority=60),
+))

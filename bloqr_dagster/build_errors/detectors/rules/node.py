@@ -1,0 +1,40 @@
+"""Node.js runtime: heap OOM and GC traces, engine/version checks, module resolution, spawn."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import QUOTED_MODULE, mask, rule
+
+DETECTOR = Detector("node", "node", (
+    rule("node-heap-oom", "out_of_memory",
+         r"JavaScript heap out of memory|FATAL ERROR: .*(?:heap limit|Allocation failed|out of memory)"
+         r"|<--- (?:Last few GCs|JS stacktrace) --->"
+         r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
+         r"|allocation failure;? (?:scavenge|GC) might not succeed",
+         "heap", "last few gcs", "js stacktrace", "ms: mark", "ms: scavenge", "allocation fail", priority=100),
+    rule("node-version-required", "node_version_mismatch",
+         r"You are using Node\.js \S+\. For .+ is required|Node(?:\.js)? (?:version )?v?\d\S* is (?:not supported"
+         r"|unsupported)|requires (?:at least )?Node(?:\.js)? (?:v?\d|version)|Please upgrade (?:your )?Node"
+         r"|[Uu]nsupported Node(?:\.js)? version|Node\.js version .* is required|ERR_UNSUPPORTED_NODE"
+         r"|not supported by (?:Astro|Next\.js|Nuxt|Vite|SvelteKit)|Vite requires Node\.js version"
+         r"|node-build: definition not found|Unable to (?:find|install) (?:node|nodejs) (?:version )?v?\d",
+         "you are using node", "is not supported", "is unsupported", "requires at least node", "requires node",
+         "upgrade your node", "upgrade node", "unsupported node", "is required", "err_unsupported_node",
+         "not supported by", "requires node.js", "node-build: definition", "unable to", priority=100,
+         masks=(mask(r"(Node\.js )v?\d+(?:\.\d+)*", r"\1<VERSION>"),)),
+    rule("node-old-syntax", "node_version_mismatch",
+         r"SyntaxError: Unexpected token '(?:\.|\?|\?\?=|\|\|=|&&=|#)'", "unexpected token", priority=100,
+         masks=(mask(r"token '[^']*'", "token '<TOKEN>'"),)),
+    rule("node-cannot-find-module", "module_not_found",
+         r"Cannot find module '[^']+'|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'",
+         "cannot find module", "cannot find package", "err_module_not_found", "no module named", priority=100,
+         masks=(QUOTED_MODULE, mask(r"(module named )'[^']*'", r"\1'<MODULE>'"))),
+    rule("node-spawn-enoent", "command_not_found", r"\bspawn \S+ ENOENT", "spawn", priority=100),
+    rule("node-invalid-arg", "build_command_failed",
+         r"The \"\w+\" argument must be (?:of type|an instance of|one of)", "argument must be", priority=50,
+         masks=(mask(r'The "\w+" argument', 'The "<ARG>" argument'),)),
+    rule("node-syntax-error", "build_command_failed", r"\bSyntaxError: ", "syntaxerror", priority=50),
+    rule("node-error-line", "build_command_failed",
+         r"^(?:▲\s+)?(?:\[?(?:Uncaught )?(?:[A-Z]\w*)?Error:? \S|Error \[ERR_[A-Z_]+\])", "error", stage_relative=True,
+         priority=9, rank=22),  # evaluated last (any specific rule claims the line first), ranked above summaries
+))

@@ -1,0 +1,54 @@
+"""npm: `npm ERR! <kind> ...` (npm <= 9) and `npm error <kind> ...` (npm >= 10) lines."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import cause, mask, rule
+
+NPM = r"npm (?:ERR!|error)"
+NET_CODES = (r"ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENOTFOUND|ECONNRESET|ECONNREFUSED|EHOSTUNREACH"
+             r"|ENETUNREACH|ECONNABORTED|EPROTO|ERR_SOCKET_TIMEOUT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY"
+             r"|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+KW = "npm err"  # matches both `npm ERR!` and `npm error` once lowered
+
+DETECTOR = Detector("npm", "npm", (
+    rule("npm-ci-out-of-sync", "lockfile_out_of_sync",
+         rf"{NPM} .*can only install packages when your package\.json and package-lock\.json", KW,
+         priority=100),
+    rule("npm-missing-from-lockfile", "lockfile_out_of_sync",
+         rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)", KW,
+         priority=100),
+    rule("npm-eusage", "dependency_install_failed", rf"{NPM} code EUSAGE\b", KW, priority=30,
+         causes=(cause(r"in sync|from lock ?file|lock file's", "lockfile_out_of_sync", 100),),
+         lookahead=8),
+    rule("npm-engine", "node_version_mismatch",
+         rf"{NPM} (?:code (?:EBADENGINE|ENOTSUP)\b|engine Not compatible|notsup (?:Not compatible|Unsupported"
+         r" engine|Required: \{ ?\"?node))", KW, priority=100),
+    rule("npm-network-code", "network_error", rf"{NPM} (?:code|errno) (?:{NET_CODES})\b", KW, priority=100),
+    rule("npm-network", "network_error",
+         rf"{NPM} (?:network |fetch failed|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
+         priority=100),
+    rule("npm-auth", "auth_error",
+         rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH)\b|(?:401|403) (?:Unauthorized|Forbidden)|Unable to authenticate"
+         r"|need auth)", KW, priority=100),
+    rule("npm-missing-file", "missing_file",
+         rf"{NPM} (?:code ENOENT\b|syscall (?:open|scandir|stat)\b|enoent\b|errno -2\b|path \S*package\.json"
+         r"|Could not read package\.json)", KW, priority=100),
+    rule("npm-missing-script", "command_not_found",
+         rf"{NPM} (?:Missing script: |could not determine executable to run)", KW, priority=100,
+         masks=(mask(r'(Missing script: )"?[^"\s]+"?', r'\1"<SCRIPT>"'),)),
+    rule("npm-resolve", "dependency_install_failed",
+         rf"{NPM} (?:code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|E400|E5\d\d)\b|ERESOLVE |While resolving: "
+         r"|Could not resolve dependency:|Conflicting peer dependency|Fix the upstream dependency conflict"
+         r"|(?:peer|peerOptional|dev|optional|overridden)?\s*\S+@\"[^\"]*\" from |404 |notarget |.*--legacy-peer-deps"
+         r"|No matching version found|Found: \S+@)", KW, priority=70),
+    rule("npm-gyp", "dependency_install_failed", rf"^(?:{NPM} )?gyp (?:ERR!|error) ", "gyp err", "gyp error",
+         priority=40),
+    rule("npm-lifecycle", "build_command_failed",
+         rf"{NPM} (?:code (?:ELIFECYCLE\b|\d+$)|errno \d+|Exit status \d+|Failed at the .+ script|\S+@\S+ \w+: `"
+         r"|Lifecycle script `[^`]+` failed|command failed|This is probably not a problem with npm)", KW,
+         stage_relative=True, priority=20),
+    rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E[A-Z0-9_]+\b", KW, priority=30),
+    rule("npm-debug-log-pointer", "build_command_failed", rf"{NPM} (?:A complete log of this run|Log files were)",
+         KW, priority=200, ignore=True),
+))

@@ -1,0 +1,43 @@
+"""pnpm: ` ERR_PNPM_<CODE>  message` lines and the frozen-lockfile explanation that follows."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+DETECTOR = Detector("pnpm", "pnpm", (
+    rule("pnpm-lockfile-code", "lockfile_out_of_sync",
+         r"ERR_PNPM_(?:OUTDATED_LOCKFILE|LOCKFILE_\w+|FROZEN_LOCKFILE\w*|BROKEN_LOCKFILE)\b", "err_pnpm",
+         priority=100, masks=(mask(r"(no entry for )'[^']*'", r"\1'<PACKAGE_PATH>'"),
+                              mask(r"(up.to.date with )\S+", r"\1<PATH>"))),
+    rule("pnpm-frozen-lockfile", "lockfile_out_of_sync",
+         r"Cannot install with \"frozen-lockfile\" because pnpm-lock\.yaml", "cannot install with", priority=100),
+    rule("pnpm-specifiers-mismatch", "lockfile_out_of_sync",
+         r"specifiers in the lockfile .*(?:don't|do not) match spec",
+         "specifiers in the lockfile", priority=100),
+    rule("pnpm-lockfile-diff", "lockfile_out_of_sync",
+         r"^\* \d+ dependenc(?:y was|ies were) (?:removed|added|mismatched)", "dependencies were",
+         "dependency was", priority=100),
+    rule("pnpm-failure-reason", "lockfile_out_of_sync", r"^Failure reason:$", "failure reason", priority=60),
+    rule("pnpm-engine", "node_version_mismatch", r"ERR_PNPM_UNSUPPORTED_ENGINE\b|Unsupported engine",
+         "err_pnpm", "unsupported engine", priority=100),
+    rule("pnpm-command-not-found", "command_not_found",
+         r"ERR_PNPM_RECURSIVE_(?:EXEC|RUN)_FIRST_FAIL\s+Command \"[^\"]+\" not found"
+         r"|ERR_PNPM_(?:NO_SCRIPT|MISSING_SCRIPT)\b", "err_pnpm", priority=100,
+         masks=(mask(r'Command "[^"]+"', 'Command "<COMMAND>"'),)),
+    rule("pnpm-no-manifest", "missing_file",
+         r"ERR_PNPM_NO_PKG_MANIFEST\b|No package\.json (?:\([^)]*\) )?(?:was )?found in", "err_pnpm",
+         "no package.json", priority=100),
+    rule("pnpm-meta-fetch", "network_error", r"ERR_PNPM_(?:META_FETCH_FAIL|FETCH_(?:ECONN|ETIMEDOUT)\w*)\b",
+         "err_pnpm", priority=100),
+    rule("pnpm-resolution", "dependency_install_failed",
+         r"ERR_PNPM_(?:WORKSPACE_PKG_NOT_FOUND|NO_MATCHING_VERSION\w*|PEER_DEP_ISSUES|FETCH_\d+|TARBALL_\w+"
+         r"|NO_VERSIONS|BAD_PM_VERSION|ADDING_TO_ROOT|PATCH_\w+|INVALID_\w+)\b", "err_pnpm", priority=70,
+         masks=(mask(r'"[^"]*@workspace:[^"]*"', '"<PACKAGE>@workspace:<SPEC>"'),
+                mask(r'(package named )"[^"]*"', r'\1"<PACKAGE>"'))),
+    rule("pnpm-recursive-fail", "build_command_failed", r"ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL\b",
+         "err_pnpm", stage_relative=True, priority=20),
+    rule("pnpm-elifecycle", "build_command_failed", r"\bELIFECYCLE\b.*(?:Command|Test) failed", "elifecycle",
+         stage_relative=True, priority=20),
+    rule("pnpm-other", "dependency_install_failed", r"\bERR_PNPM_[A-Z_]+\b", "err_pnpm", priority=40),
+))

@@ -1,0 +1,43 @@
+"""Python toolchain: pip, uv, mamba/conda, pyenv, and the platforms' Python version selection."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+DETECTOR = Detector("python", "pip", (
+    rule("python-version-missing", "python_version_error",
+         r"No (?:virtual environment|(?:Python )?interpreter|matching interpreter) found for Python"
+         r"|pyenv: version .+ (?:is )?not installed|requires a different Python"
+         r"|The currently activated Python version .+ is not supported|Error setting python version"
+         r"|(?:Python|python) (?:version )?\S+ (?:is not available|is not installed|not found)"
+         r"|Unable to find (?:a )?(?:suitable )?Python|Could not find (?:a )?(?:suitable )?Python"
+         r"|version .* of python not found|Requires-Python|python_requires|python-build: definition not found",
+         "python", "interpreter", priority=100, tool="uv",
+         masks=(mask(r"(Python )\d+(?:\.\d+)*", r"\1<VERSION>"),)),
+    rule("pages-python-tool-spec", "python_version_error",
+         r"Detected the following tools from environment:.*\bpython@(?!\d)|^Installing python (?=\S*\d)(?!\d)\S+$",
+         "python", priority=100, tool="platform",
+         masks=(mask(r"(environment: ).*", r"\1<TOOLS>"), mask(r"^(Installing python )\S+", r"\1<VERSION>"))),
+    rule("python-activate-missing", "python_version_error",
+         r"python[\w.-]*/bin/activate: No such file or directory", "activate", priority=100, tool="platform"),
+    rule("python-see-current-versions", "python_version_error", r"Please see \S*build-image\S* for current versions",
+         "current versions", priority=60, tool="platform"),
+    rule("pip-no-distribution", "dependency_install_failed",
+         r"ERROR: (?:No matching distribution found for|Could not find a version that satisfies the requirement)",
+         "no matching distribution", "could not find a version", priority=100,
+         masks=(mask(r"(found for )\S+", r"\1<PACKAGE>"), mask(r"(the requirement )\S+", r"\1<REQUIREMENT>"),
+                mask(r"\(from versions: [^)]*\)", "(from versions: <VERSIONS>)"),
+                mask(r"\(from [\w.\[\]-]+==", "(from <PACKAGE>=="))),
+    rule("pip-requirements-file", "missing_file", r"ERROR: Could not open requirements file", "requirements file",
+         priority=100),
+    rule("pip-build-failure", "dependency_install_failed",
+         r"error: subprocess-exited-with-error|ERROR: Failed building wheel for|Failed to build (?:wheel|installable"
+         r" wheels)|ResolutionImpossible|ERROR: Cannot install .+ conflicting dependencies"
+         r"|ERROR: Could not install packages due to|ERROR: Invalid requirement|critical libmamba"
+         r"|× No solution found when resolving|× Failed to (?:build|download|fetch|prepare)"
+         r"|error: Failed to (?:prepare distributions|build|download|fetch)|PackagesNotFoundError",
+         "subprocess-exited", "failed building wheel", "failed to build", "resolutionimpossible",
+         "cannot install", "could not install", "invalid requirement", "libmamba", "no solution found",
+         "failed to", "packagesnotfound", priority=70),
+))

@@ -1,0 +1,34 @@
+"""TypeScript type checking: tsc/vue-tsc `error TSxxxx`, Next.js `Type error:`, svelte-check."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, quoted_after, rule
+
+TS_MASKS = (
+    quoted_after("module", "<MODULE>"),
+    quoted_after(r"[Tt]ype|of type|to type", "<TYPE>", quote="'"),
+    quoted_after(r"name|Property|property|Parameter|member|[Vv]ariable|Identifier|[Nn]amespace|Binding element",
+                 "<IDENTIFIER>", quote="'"),
+    mask(r"'(?:[A-Za-z]:)?[./\\][^']*'( implicitly)", r"'<PATH>'\1"),
+)
+
+DETECTOR = Detector("typescript", "tsc", (
+    rule("tsc-module-not-found", "module_not_found",
+         r"\berror TS2307:|^Type error: Cannot find module|\bTS2307\b", "ts2307", "cannot find module",
+         priority=105, masks=TS_MASKS),
+    rule("tsc-error", "typescript_error", r"\berror TS\d+:|^Type error: |\(ts\)$", "error ts", "type error", "(ts)",
+         priority=100, masks=TS_MASKS),
+    rule("tsc-message", "typescript_error",
+         r"\bType '.*' is not assignable to (?:type|parameter of type)|Property '[^']+' does not exist on type"
+         r"|Cannot find name '[^']+'|implicitly has an? '?any'? type|is possibly '(?:undefined|null)'"
+         r"|has no exported member|Expected \d+ arguments?, but got \d+|No overload matches this call"
+         r"|is declared but its value is never read|Argument of type '.*' is not assignable",
+         "not assignable", "does not exist on type", "cannot find name", "implicitly has", "is possibly",
+         "no exported member", "arguments, but got", "argument, but got", "no overload", "never read",
+         priority=60, masks=TS_MASKS),
+    rule("tsc-summary", "typescript_error",
+         r"Found [1-9]\d* errors?(?: in \d+ files?)?\.?(?:\s+Watching for file changes)?|TypeScript: \d+ semantic"
+         r" errors?|svelte-check found [1-9]\d* errors?", "error", priority=50,
+         masks=(mask(r"^\[[^\]]*\]", "[<TIME>]"),)),
+))

@@ -1,0 +1,56 @@
+"""wrangler (Workers/Pages CLI): config, API, bundling and upload errors, with multi-line causes.
+
+`A request to the Cloudflare API (...) failed.` only says which call failed; the cause
+(`Authentication error [code: 10000]`, `... [code: 10014]`) follows on the next lines, so
+that rule looks ahead and takes its category and group from the cause.
+"""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import cause, mask, rule
+
+ERR = r"(?:✘|X|×) \[ERROR\]"
+AUTH = (r"Authentication error|Unable to authenticate|\[code: (?:10000|10001|9106|9109|10042|7403|6003|6111)\]"
+        r"|Unauthorized|Invalid access token|not authorized|Invalid API Token|API token may have expired"
+        r"|\bCode 10000\b|\(code 1031\)|You are not authenticated|You are not logged in|\bNot logged in\b"
+        r"|CLOUDFLARE_API_TOKEN environment variable")
+AUTH_KEYWORDS = ("authenticat", "code: 1000", "code: 9", "code: 7403", "code: 6003", "code: 6111", "unauthorized",
+                 "access token", "not authorized", "api token", "code 10000", "code 1031", "logged in",
+                 "cloudflare_api_token")
+
+DETECTOR = Detector("wrangler", "wrangler", (
+    rule("wrangler-api-request-failed", "wrangler_error", r"A request to the Cloudflare API \([^)]*\) failed",
+         "a request to the cloudflare api", priority=40,
+         causes=(cause(AUTH, "auth_error", 100), cause(r"\[code: \d+\]", "wrangler_error", 60)), lookahead=6),
+    rule("wrangler-auth", "auth_error", AUTH, *AUTH_KEYWORDS, priority=100,
+         masks=(mask(r"(assign its value to )\S*$", r"\1CLOUDFLARE_API_TOKEN."),)),
+    rule("wrangler-config-file-missing", "wrangler_error",
+         r"ENOENT: no such file or directory, (?:open|stat|lstat) '[^']*wrangler\.(?:toml|jsonc?)'", "enoent",
+         priority=105),
+    rule("wrangler-output-dir-missing", "build_output_missing",
+         r"The directory specified by the \"[^\"]+\" field in your configuration file does not exist"
+         r"|assets directory .* does not exist|Could not find (?:the )?(?:assets|output) directory",
+         "does not exist", "could not find", priority=100),
+    rule("wrangler-specific", "wrangler_error",
+         r"Missing entry-point to Worker script|You need to provide a name when publishing|exceeded startup limits"
+         r"|Script startup exceeded|exceeded (?:the )?(?:size|CPU time) limit|Worker exceeded the size limit"
+         r"|workers\.api\.error\.\w+|Unexpected external import of|is reserved in Pages projects"
+         r"|bindings? should have a string \"\w+\" field|You must provide (?:either )?--|Unknown arguments?: "
+         r"|Could not read file: |Processing .+ configuration:|No such (?:Worker|script|namespace)"
+         r"|Failed to (?:upload|publish|deploy) (?:your )?(?:Worker|script)",
+         "missing entry-point", "need to provide a name", "startup", "exceeded", "workers.api.error",
+         "unexpected external import", "reserved", "should have a string", "must provide", "unknown argument",
+         "could not read file", "configuration:", "no such", "failed to", priority=70,
+         masks=(mask(r"(Unknown arguments?: ).*", r"\1<ARGS>"),
+                mask(r"(external import of )\"[^\"]*\"", r'\1"<MODULE>"'),
+                mask(r"(The name )'[^']*'", r"\1'<BINDING>'"),
+                mask(r"(bindings should have a string \"\w+\" field but got ).*", r"\1<VALUE>"))),
+    rule("wrangler-config-item", "wrangler_error",
+         r"^- .+(?:should have a|is reserved|must be (?:a|an|one of)|is not a valid|is required|but got )",
+         "should have", "reserved", "must be", "not a valid", "is required", "but got", priority=60),
+    rule("wrangler-uncaught-at-startup", "wrangler_error", r"^Uncaught (?:\w+)?Error:", "uncaught", priority=60,
+         masks=(mask(r"(Error: )\w+( is not defined)", r"\1<IDENTIFIER>\2"),)),
+    rule("wrangler-error-line", "wrangler_error", rf"{ERR} ", "[error]", priority=40,
+         masks=(mask(r'^((?:✘|X|×) \[ERROR\] )"[^"]*"( is not a valid)', r'\1"<FEATURE>"\2'),)),
+))

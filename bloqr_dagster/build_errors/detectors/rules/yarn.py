@@ -1,0 +1,41 @@
+"""Yarn classic (`error ...`) and Yarn berry (`➤ YN0028: ...`, codes YN\\d{4})."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+# Berry codes that are errors: exception, build script failed, checksum mismatch, package not found,
+# invalid auth, no candidates. (YN0000/YN0013 are progress, YN0002/YN0060/YN0086 peer warnings.)
+BERRY_ERRORS = r"YN00(?:01|09|18|35|41|82)"
+
+DETECTOR = Detector("yarn", "yarn", (
+    rule("yarn-berry-lockfile", "lockfile_out_of_sync", r"\bYN0028:", "yn0028", priority=100,
+         masks=(mask(r'"[^"]*@npm:[^"]*"', '"<PACKAGE>@npm:<VERSION>"'),)),
+    rule("yarn-lockfile-forbidden", "lockfile_out_of_sync",
+         r"lockfile would have been modified by this install|Your lockfile needs to be updated, but yarn was run"
+         r"|This package doesn't seem to be present in your lockfile", "lockfile would have been modified",
+         "lockfile needs to be updated", "present in your lockfile", priority=100),
+    rule("yarn-engine", "node_version_mismatch",
+         r"The engine \"(?:node|npm|yarn)\" is incompatible with this module|^error Found incompatible module",
+         "incompatible", priority=100),
+    rule("yarn-no-manifest", "missing_file",
+         r"Couldn't find a package\.json file in|Usage Error: No project found in", "couldn't find a package.json",
+         "no project found", priority=100),
+    rule("yarn-package-manager-mismatch", "dependency_install_failed",
+         r"defines \"packageManager\": \"yarn@|This project's package\.json defines", "packagemanager",
+         priority=70),
+    rule("yarn-not-found", "dependency_install_failed",
+         r"^error (?:Couldn't find (?:package|any versions for) |An unexpected error occurred: "
+         r"|Package \"[^\"]+\" refers to a non-existing file)", "couldn't find", "unexpected error",
+         "non-existing file", priority=60,
+         masks=(mask(r'(package |versions for )"[^"]*"', r'\1"<PACKAGE>"'),
+                mask(r'(required by )"[^"]*"', r'\1"<PACKAGE>"'))),
+    rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0018",
+         "yn0035", "yn0041", "yn0082", priority=60),
+    rule("yarn-usage-error", "dependency_install_failed", r"^Usage Error: ", "usage error", priority=50),
+    rule("yarn-berry-failed", "dependency_install_failed", r"\bYN0000: .*Failed with errors", "failed with errors",
+         priority=20),
+    rule("yarn-command-failed", "build_command_failed", r"^error Command failed with exit code", "command failed",
+         stage_relative=True, priority=20),
+))
