@@ -1,5 +1,11 @@
 """HTTP download of filter lists with httpx: timeouts, bounded redirects, a streaming size cap,
-gzip/brotli, and conditional GET against an on-disk cache so an unchanged list is not downloaded again.
+gzip/deflate/brotli, and conditional GET against an on-disk cache so an unchanged list is not
+downloaded again.
+
+Bounds that hold against a hostile server: the body is decoded here, not by httpx, one bounded chunk
+at a time through every layer of `Content-Encoding` (`gzip, gzip`, `br`, `deflate`, `identity`), so
+the size cap counts decoded bytes before they exist in memory; `total_timeout` is a deadline for the
+whole download (connect, redirects and body), enforced by shutting the socket when it passes.
 
 Usable on its own (raw filter-list assets, health checks) as well as by sources.SourceLoader:
 
@@ -14,15 +20,19 @@ from __future__ import annotations
 
 import hashlib
 import http
+import itertools
 import json
 import os
+import socket
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists.preprocess import decode_utf8
@@ -35,7 +45,27 @@ DEFAULT_READ_TIMEOUT = 60.0
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
 USER_AGENT = "bloqr_dagster (filter-list compiler)"
+ACCEPT_ENCODING = "gzip, deflate, br"  # what _Decoders handles
+DECODE_CHUNK = 256 * 1024  # the most any decoding layer produces per step
+MAX_ENCODING_LAYERS = 4
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+def origin_text(url: str) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}" + ("" if port == _DEFAULT_PORTS.get(scheme) else f":{port}")
 
 
 class FetchError(BloqrError):
@@ -96,7 +126,7 @@ class HttpFetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.cache = ResponseCache(Path(cache_dir)) if cache_dir is not None else None
-        self.headers = {"User-Agent": USER_AGENT, **(headers or {})}
+        self.headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
 
@@ -120,9 +150,11 @@ class HttpFetcher:
         conditional: bool = True,
         raise_for_status: bool = True,
         max_bytes: int | None = None,
+        same_origin_redirects: bool = False,
     ) -> FetchedResponse:
         """GET `url`. Raises FetchError on network errors, timeouts, too many redirects, a body over
         the cap, and (with raise_for_status) any final status other than 200 or a cached 304.
+        With same_origin_redirects (includes), a redirect to another origin is an error.
 
         With a cache_dir, a GET without a Range header sends the stored ETag / Last-Modified; a 304
         answer is served from the cache with not_modified=True, a new 200 body replaces the entry.
@@ -141,7 +173,7 @@ class HttpFetcher:
         started = time.monotonic()
         try:
             status, reason, final_url, response_headers, body, redirects = self._get(
-                url, request_headers, limit)
+                url, request_headers, limit, same_origin_redirects)
         except httpx.TimeoutException as exc:
             raise FetchError(url, self._timeout_reason(exc)) from None
         except httpx.InvalidURL as exc:
@@ -169,17 +201,23 @@ class HttpFetcher:
             last_modified=last_modified, redirects=redirects,
         )
 
-    def _get(self, url: str, headers: dict[str, str], limit: int
+    def _get(self, url: str, headers: dict[str, str], limit: int, same_origin: bool = False
              ) -> tuple[int, str, str, dict[str, str], bytes, list[str]]:
         """Follow up to max_redirects redirects by hand, so loops get a readable error."""
+        import httpx
+
         client = self._ensure_client()
+        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         chain = [url]
         current = url
         while True:
-            with client.stream("GET", current, headers=headers) as response:
+            with client.stream("GET", current, headers=headers, timeout=self._hop_timeout(url, deadline)) as response:
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECT_STATUSES and location:
                     target = str(response.url.join(location))
+                    if same_origin and origin(target) != origin(url):
+                        raise FetchError(url, f"redirected to another origin ({origin_text(target)}); an include "
+                                              "must come from the origin of the list that includes it")
                     if target in chain:
                         raise FetchError(url, "redirect loop: " + " -> ".join([*chain, target]))
                     if len(chain) > self.max_redirects:
@@ -188,25 +226,46 @@ class HttpFetcher:
                     current = target
                     continue
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
-                body = self._read_capped(response, url, limit) if response.status_code != 304 else b""
+                try:
+                    body = self._read_capped(response, url, limit, deadline) if response.status_code != 304 else b""
+                except httpx.HTTPError:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise FetchError(url, f"timed out after {self.total_timeout:g} s (total)") from None
+                    raise
                 reason = response.reason_phrase or _standard_reason(response.status_code)
                 return response.status_code, reason, str(response.url), response_headers, body, chain[1:]
 
-    def _read_capped(self, response: httpx.Response, url: str, limit: int) -> bytes:
+    def _hop_timeout(self, url: str, deadline: float | None) -> httpx.Timeout:
+        """Each request's timeouts, cut to what is left before the deadline."""
+        import httpx
+
+        if deadline is None:
+            return httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(url, f"timed out after {self.total_timeout:g} s (total)")
+        return httpx.Timeout(min(self.read_timeout, left), connect=min(self.connect_timeout, left))
+
+    def _read_capped(self, response: httpx.Response, url: str, limit: int, deadline: float | None) -> bytes:
         declared = response.headers.get("content-length")
         too_large = f"response larger than {limit} bytes"
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(url, too_large)
-        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        decoders = _Decoders(url, response.headers.get("content-encoding", ""))
+        watchdog = _Watchdog(response, deadline)
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():  # decoded: the cap also stops decompression bombs
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(url, too_large)
-            if deadline is not None and time.monotonic() > deadline:
-                raise FetchError(url, f"timed out after {self.total_timeout:g} s (total)")
-            chunks.append(chunk)
+        try:
+            for raw in itertools.chain(response.iter_raw(DECODE_CHUNK), [None]):
+                for piece in decoders.feed(raw):  # None: the end, flush every layer
+                    size += len(piece)
+                    if size > limit:  # counted per bounded piece: a bomb never grows past the cap
+                        raise FetchError(url, too_large)
+                    chunks.append(piece)
+                if deadline is not None and time.monotonic() > deadline:
+                    raise FetchError(url, f"timed out after {self.total_timeout:g} s (total)")
+        finally:
+            watchdog.cancel()
         return b"".join(chunks)
 
     def _ensure_client(self) -> httpx.Client:
@@ -228,6 +287,119 @@ class HttpFetcher:
             return f"timed out after {self.connect_timeout:g} s (waiting for a connection)"
         kind = "write" if isinstance(exc, httpx.WriteTimeout) else "read"
         return f"timed out after {self.read_timeout:g} s ({kind})"
+
+
+class _Watchdog:
+    """Shuts the response's socket at the deadline, so a read blocked on a stalled or trickling
+    server returns at once instead of after its read timeout."""
+
+    def __init__(self, response: httpx.Response, deadline: float | None) -> None:
+        self._timer: threading.Timer | None = None
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if deadline is not None and sock is not None:
+            self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._shut, (sock,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class _Layer:
+    """One content coding, decoded in pieces of at most DECODE_CHUNK bytes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._zlib: Any = None
+        self._brotli: Any = None
+        self._pending = b""  # deflate: bytes kept until the zlib header can be recognised
+        if name in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif name == "br":
+            import brotli
+
+            self._brotli = brotli.Decompressor()
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self.name == "deflate" and self._zlib is None:
+            data = self._pending + data
+            if len(data) < 2:
+                self._pending = data
+                return
+            zlib_header = (data[0] & 0x0F) == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)  # raw deflate too
+        if self._zlib is not None:
+            decoder = self._zlib
+            while data and not decoder.eof:
+                out = decoder.decompress(data, DECODE_CHUNK)
+                data = decoder.unconsumed_tail
+                if out:
+                    yield out
+            return
+        if self._brotli is not None:
+            out = self._brotli.process(data, output_buffer_limit=DECODE_CHUNK)
+            while out:
+                yield out
+                if self._brotli.can_accept_more_data():
+                    break
+                out = self._brotli.process(b"", output_buffer_limit=DECODE_CHUNK)
+            return
+        if data:
+            yield data  # identity
+
+    def finish(self) -> Iterator[bytes]:
+        if self.name == "deflate" and self._zlib is None and self._pending:
+            yield from self.feed(b"\0")  # a one-byte body: let zlib report it
+        if self._zlib is not None and not self._zlib.eof:
+            out = self._zlib.flush()
+            if out:
+                yield out
+
+
+class _Decoders:
+    """The response's Content-Encoding layers, last applied decoded first."""
+
+    def __init__(self, url: str, header: str) -> None:
+        names = [n.strip().lower() for n in header.split(",") if n.strip()]
+        names = [n for n in names if n != "identity"]
+        for name in names:
+            if name not in ("gzip", "x-gzip", "deflate", "br"):
+                raise FetchError(url, f"unsupported content encoding {name!r}")
+        if len(names) > MAX_ENCODING_LAYERS:
+            raise FetchError(url, f"more than {MAX_ENCODING_LAYERS} content encodings ({header})")
+        self.url = url
+        self.layers = [_Layer(n) for n in reversed(names)]
+
+    def feed(self, data: bytes | None) -> Iterator[bytes]:
+        """Decoded pieces of `data`; None ends the body and flushes every layer."""
+        import brotli
+
+        try:
+            if data is None:
+                for index, layer in enumerate(self.layers):
+                    for piece in layer.finish():
+                        yield from self._through(piece, index + 1)
+            else:
+                yield from self._through(data, 0)
+        except (zlib.error, brotli.error) as exc:
+            raise FetchError(self.url, f"could not decode the response body: {exc}") from None
+
+    def _through(self, data: bytes, index: int) -> Iterator[bytes]:
+        if index == len(self.layers):
+            if data:
+                yield data
+            return
+        for piece in self.layers[index].feed(data):
+            yield from self._through(piece, index + 1)
 
 
 def _has_header(headers: Mapping[str, str], name: str) -> bool:

@@ -1,66 +1,55 @@
-"""Isolated compile steps: each runs in a child process with no network, no inherited environment
-and CPU/memory limits, so a hostile list or configuration cannot reach the network or secrets.
+"""Isolated compile steps: compile a configuration from pre-fetched text only, in a sandboxed child.
 
-Parent side: `run_step(step, payload, workdir, limits)` starts
+    run_step("validate", {"config": {...}, "prefetched_file": f, "require_prefetched": True}, workdir)
+    run_step("transform", {"config": {...}, "prefetched_file": f, "output_file": out}, workdir)
+    run_step("cache", {"config": {...}, "compiled_file": out, "cache_key": ..., ...}, workdir)
 
-    python -m bloqr_dagster.filterlists.isolated STEP INPUT.json OUTPUT.json
+`validate` and `transform` run in sandbox.run_sandboxed (no network, no unix sockets, no view of
+the host's files or processes, no subprocesses, a process limit, writes only in `workdir`, not root).
+Their sources come from the pre-fetched map only: an `!#include` resolves to another entry of the map,
+and a host path, `../..` or `file://` there is an error. `prefetched_file` must be a regular file
+inside `workdir` or one of `input_dirs` (default: the folder that holds `workdir`, i.e. the run's
+folder); the child sees that one file, read-only. The compiled list is written by the child in its
+work folder and copied by this process to `output_file`.
 
-with env={PATH, PYTHONPATH} only, resource limits set in preexec_fn, and (as root, when the kernel
-allows it) a private network namespace via `unshare -n`. Child side: before importing anything
-else, this module replaces the socket constructors and resolvers with functions that raise, so any
-socket use fails even if the namespace is not available.
-
-Steps: `validate` (configuration -> fingerprint), `transform` (configuration + pre-fetched sources
--> compiled list; a missing pre-fetched source is an error, nothing is downloaded), `cache` (store
-the compiled list in the compiled cache, verifying that its key is the SHA-256 of the rules), and
-`sandbox-check` (reports what the sandbox looks like from inside).
+`cache` stores a compiled list in the compiled cache. It runs here, on the trusted side, because the
+cache is outside every sandbox: it reads the file as bytes (no symlink, no FIFO) and checks that the
+cache key is the SHA-256 of its rules before storing it.
 """
 
-if __name__ == "__main__":  # the child: cut the network off before any other import
-    import socket as _socket_module
+from __future__ import annotations
 
-    def _no_network(*_args: object, **_kwargs: object) -> None:
-        raise PermissionError("network access is disabled in isolated steps")
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-    class _NoSocket(_socket_module.socket):
-        def __init__(self, *_args: object, **_kwargs: object) -> None:
-            _no_network()
+from bloqr_dagster.errors import BloqrError
 
-    _socket_module.socket = _NoSocket  # type: ignore[misc]
-    _socket_module.SocketType = _NoSocket  # type: ignore[misc]
-    for _name in ("create_connection", "create_server", "getaddrinfo", "gethostbyname", "gethostbyname_ex",
-                  "gethostbyaddr", "socketpair", "fromfd"):
-        setattr(_socket_module, _name, _no_network)
-    import _socket as _raw_socket
+# Imported here, not in the step functions: the sandboxed child imports this module before its
+# lockdown, when shared libraries (sqlite3's, for instance) can still be loaded.
+from bloqr_dagster.filterlists.cache_store import CompiledCache, SourceVersion
+from bloqr_dagster.filterlists.cached_compile import referenced_sources
+from bloqr_dagster.filterlists.compiler import compile_config
+from bloqr_dagster.filterlists.config import parse_config
+from bloqr_dagster.filterlists.sandbox import (
+    DEFAULT_LIMITS,
+    Limits,
+    SandboxError,
+    read_regular_file,
+    run_sandboxed,
+)
+from bloqr_dagster.filterlists.sources import SourceLoader
 
-    _raw_socket.socket = _NoSocket  # type: ignore[misc]
-    _raw_socket.getaddrinfo = _no_network  # type: ignore[assignment]
-
-
-# No `from __future__ import annotations`: it would have to precede the guard above.
-import functools  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-from bloqr_dagster.errors import BloqrError  # noqa: E402
+__all__ = ["STEPS", "IsolatedStepError", "Limits", "run_step"]
 
 STEPS = ("validate", "transform", "cache", "sandbox-check")
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder that holds bloqr_dagster/
-EXIT_USER_ERROR = 2
-
-
-@dataclass(frozen=True)
-class Limits:
-    cpu_seconds: int = 300  # RLIMIT_CPU: the 5-minute compile budget
-    memory_bytes: int = 2 * 1024**3  # RLIMIT_AS
-    output_bytes: int = 1024**3  # RLIMIT_FSIZE: largest file a step may write
-    wall_seconds: float = 360.0  # the parent kills the child after this
+COMPILED = "compiled.txt"  # what the transform child writes in its work folder
+MAX_PREFETCHED_BYTES = 512 * 1024**2
 
 
 class IsolatedStepError(BloqrError):
@@ -69,75 +58,90 @@ class IsolatedStepError(BloqrError):
 
 # -- parent side --------------------------------------------------------------------------------
 
-def child_env() -> dict[str, str]:
-    """Only what Python needs to start and import this package; nothing from the parent's env."""
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT),
-            "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
-
-
-@functools.cache
-def network_namespace_available() -> bool:
-    """`unshare -n` works only as root with CAP_SYS_ADMIN; containers often forbid it."""
-    unshare = shutil.which("unshare")
-    if not unshare or os.geteuid() != 0:
-        return False
-    try:
-        return subprocess.run([unshare, "-n", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
-
-
-def _apply_limits(limits: Limits) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def run_step(step: str, payload: dict[str, Any], workdir: Path, limits: Limits = Limits()) -> dict[str, Any]:
-    """Run one step in a sandboxed child and return its JSON result; IsolatedStepError on failure."""
+def run_step(step: str, payload: dict[str, Any], workdir: Path, limits: Limits = DEFAULT_LIMITS, *,
+             input_dirs: Sequence[Path] | None = None) -> dict[str, Any]:
+    """Run one step and return its JSON result; IsolatedStepError (one line) on failure."""
     if step not in STEPS:
         raise ValueError(f"unknown isolated step {step!r} (valid: {', '.join(STEPS)})")
+    workdir = Path(workdir).absolute()
     workdir.mkdir(parents=True, exist_ok=True)
-    inp, out = workdir / f"{step}.input.json", workdir / f"{step}.output.json"
-    inp.write_text(json.dumps(payload), encoding="utf-8")
-    out.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "bloqr_dagster.filterlists.isolated", step, str(inp), str(out)]
-    if network_namespace_available():
-        command = [shutil.which("unshare") or "unshare", "-n", "--", *command]
     try:
-        proc = subprocess.run(command, env=child_env(), cwd=workdir, capture_output=True, text=True,
-                              timeout=limits.wall_seconds, preexec_fn=lambda: _apply_limits(limits))
-    except subprocess.TimeoutExpired:
-        raise IsolatedStepError(f"isolated step {step!r}: killed after {limits.wall_seconds:g} s") from None
-    result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    if proc.returncode == 0 and "error" not in result:
+        if step == "cache":
+            return _cache(payload)
+        allowed = [workdir, *(input_dirs if input_dirs is not None else [workdir.parent])]
+        read_only = [_allowed_input(payload, "prefetched_file", allowed)] if payload.get("prefetched_file") else []
+        result = run_sandboxed(f"{__name__}:{_TARGETS[step]}", payload, workdir, limits, read_only=read_only)
+        if step == "transform":
+            result["output_file"] = _collect_output(workdir, payload.get("output_file"))
         return result
-    raise IsolatedStepError(f"isolated step {step!r}: {_failure_reason(proc, result, limits)}")
+    except (SandboxError, IsolatedStepError) as exc:
+        raise IsolatedStepError(f"isolated step {step!r}: {exc}") from None
 
 
-def _failure_reason(proc: subprocess.CompletedProcess[str], result: dict[str, Any], limits: Limits) -> str:
-    import signal
+def _allowed_input(payload: dict[str, Any], key: str, allowed: list[Path]) -> Path:
+    """The payload's file, if it is a regular file inside an allowed folder (symlinks followed)."""
+    path = Path(payload[key])
+    real = Path(os.path.realpath(path))
+    roots = [Path(os.path.realpath(folder)) for folder in allowed]
+    if not any(real.is_relative_to(root) for root in roots):
+        raise IsolatedStepError(f"{key}: {path} is outside the allowed folders ({', '.join(map(str, roots))})")
+    if not real.is_file():
+        raise IsolatedStepError(f"{key}: {path} is not a regular file" if real.exists()
+                                else f"pre-fetched content is required: {path} does not exist")
+    payload[key] = str(real)
+    return real
 
-    if result.get("error") == "exceeded its memory limit":
-        return f"exceeded its memory limit of {limits.memory_bytes // 1024**2} MiB"
-    if result.get("error"):
-        return str(result["error"])
-    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return f"exceeded its CPU limit of {limits.cpu_seconds} s"
-    if "MemoryError" in proc.stderr:
-        return f"exceeded its memory limit of {limits.memory_bytes // 1024**2} MiB"
-    tail = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
-    return tail[0]
+
+def _collect_output(workdir: Path, output_file: str | None) -> str:
+    """Copy the child's compiled list (opened without following links) to the requested place."""
+    import stat
+
+    produced = workdir / COMPILED
+    target = Path(output_file).absolute() if output_file else produced
+    try:
+        fd = os.open(produced, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise IsolatedStepError(f"{COMPILED} in the work folder: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as source:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsolatedStepError(f"{COMPILED} in the work folder is not a regular file")
+        if target == produced:
+            return str(produced)
+        tmp = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False)
+        try:
+            with tmp:
+                shutil.copyfileobj(source, tmp, 1024 * 1024)
+            os.replace(tmp.name, target)
+        except BaseException:
+            Path(tmp.name).unlink(missing_ok=True)
+            raise
+    return str(target)
 
 
-# -- child side ---------------------------------------------------------------------------------
+def _cache(payload: dict[str, Any]) -> dict[str, Any]:
 
-def _validate(payload: dict[str, Any]) -> dict[str, Any]:
+    config = parse_config(payload["config"])
+    try:
+        data = read_regular_file(Path(payload["compiled_file"]), 4 * 1024**3)
+    except OSError as exc:
+        raise IsolatedStepError(f"compiled_file: {exc.strerror or exc}") from None
+    lines = data.decode("utf-8", "surrogatepass").split("\n")
+    header_lines = int(payload["header_lines"])
+    body = "\n".join(lines[header_lines:])
+    if hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() != payload["cache_key"]:
+        raise IsolatedStepError("compiled_file: the cache key is not the SHA-256 of its rules")
+    cache = CompiledCache(Path(payload["cache_dir"]), Path(payload["index_db"]) if payload.get("index_db")
+                          else None)
+    versions = [SourceVersion(**v) for v in payload.get("source_versions", [])]
+    entry = cache.store(payload.get("config_name") or config.name, config.fingerprint(), payload["cache_key"],
+                        int(payload["rule_count"]), "\n".join(lines[:header_lines]), body, versions)
+    return entry.as_metadata()
+
+
+# -- child side (called inside the sandbox) ------------------------------------------------------
+
+def validate(payload: dict[str, Any]) -> dict[str, Any]:
     """The configuration is valid and (with require_prefetched) every source it reads is pre-fetched."""
-    from bloqr_dagster.filterlists.config import parse_config
 
     config = parse_config(payload["config"])
     if payload.get("require_prefetched"):
@@ -146,8 +150,6 @@ def _validate(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_coverage(config: Any, prefetched: dict[str, str]) -> None:
-    from bloqr_dagster.filterlists.cached_compile import referenced_sources
-
     missing = [s for s, name in referenced_sources(config) if s not in prefetched and name not in prefetched]
     if missing:
         raise BloqrError("pre-fetched content is required, missing for: " + ", ".join(map(repr, missing)))
@@ -159,95 +161,47 @@ def _prefetched(payload: dict[str, Any]) -> dict[str, str]:
         raise BloqrError("pre-fetched content is required: no prefetched_file given (isolated compiles "
                          "never download)")
     try:
-        mapping = json.loads(Path(file).read_text(encoding="utf-8"))
+        mapping = json.loads(read_regular_file(Path(file), MAX_PREFETCHED_BYTES))
     except FileNotFoundError:
         raise BloqrError(f"pre-fetched content is required: {file} does not exist") from None
+    except OSError as exc:
+        raise BloqrError(f"pre-fetched content: {file}: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError):
+        raise BloqrError(f"pre-fetched content: {file} is not valid JSON") from None
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
         raise BloqrError(f"pre-fetched content: {file} must hold a JSON object of source -> text")
     return mapping
 
 
-def _transform(payload: dict[str, Any]) -> dict[str, Any]:
-    import hashlib
-
-    from bloqr_dagster.filterlists.compiler import compile_config
-    from bloqr_dagster.filterlists.config import parse_config
-    from bloqr_dagster.filterlists.sources import SourceLoader
+def transform(payload: dict[str, Any]) -> dict[str, Any]:
 
     config = parse_config(payload["config"])
     prefetched = _prefetched(payload)
     _check_coverage(config, prefetched)
-    loader = SourceLoader(Path.cwd(), prefetched=prefetched, allow_network=False)
-    result = compile_config(config, loader)
+    result = compile_config(config, SourceLoader.offline(prefetched, Path.cwd()))
     body = "\n".join(result.lines[result.header_lines:]).encode("utf-8", "surrogatepass")
     if hashlib.sha256(body).hexdigest() != result.cache_key:
         raise BloqrError("compiled output: cache key is not the SHA-256 of the compiled rules")
-    out = Path(payload["output_file"])
-    out.write_text(result.text(), encoding="utf-8", errors="surrogatepass")
-    return {"output_file": str(out), "rule_count": result.rule_count, "cache_key": result.cache_key,
+    Path(COMPILED).write_text(result.text(), encoding="utf-8", errors="surrogatepass")
+    return {"rule_count": result.rule_count, "cache_key": result.cache_key,
             "header_lines": result.header_lines, "lines": len(result.lines),
             "sources": [{"source": s.source, "name": s.name, "downloaded_lines": s.downloaded_lines,
                          "lines_after_transformations": s.lines_after_transformations} for s in result.sources]}
 
 
-def _cache(payload: dict[str, Any]) -> dict[str, Any]:
-    from bloqr_dagster.filterlists.cache_store import CompiledCache, SourceVersion
-    from bloqr_dagster.filterlists.config import parse_config
-
-    config = parse_config(payload["config"])
-    lines = Path(payload["compiled_file"]).read_text(encoding="utf-8", errors="surrogatepass").split("\n")
-    header_lines = int(payload["header_lines"])
-    cache = CompiledCache(Path(payload["cache_dir"]), Path(payload["index_db"]) if payload.get("index_db")
-                          else None)
-    versions = [SourceVersion(**v) for v in payload.get("source_versions", [])]
-    entry = cache.store(payload.get("config_name") or config.name, config.fingerprint(), payload["cache_key"],
-                        int(payload["rule_count"]), "\n".join(lines[:header_lines]),
-                        "\n".join(lines[header_lines:]), versions)
-    return entry.as_metadata()
-
-
-def _sandbox_check(payload: dict[str, Any]) -> dict[str, Any]:
-    """What the step sees: environment variable names, limits, and whether a socket can be opened."""
+def sandbox_check(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the step sees: environment variable names, limits, identity, and whether a socket opens."""
     import resource
     import socket
 
     try:
-        conn = socket.create_connection((payload.get("host", "127.0.0.1"), int(payload.get("port", 9))), 2)
-        conn.close()
+        socket.create_connection((payload.get("host", "127.0.0.1"), int(payload.get("port", 9))), 2).close()
         network = "open"
-    except PermissionError as exc:
-        network = f"blocked: {exc}"
     except OSError as exc:
-        network = f"unreachable: {exc}"
-    try:
-        socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
-        raw_socket = "allowed"
-    except PermissionError as exc:
-        raw_socket = f"blocked: {exc}"
-    return {"env": sorted(os.environ), "network": network, "socket": raw_socket,
+        network = f"blocked: {exc}"
+    return {"env": sorted(os.environ), "network": network, "uid": os.getuid(),
             "cpu_limit": resource.getrlimit(resource.RLIMIT_CPU)[0],
             "memory_limit": resource.getrlimit(resource.RLIMIT_AS)[0]}
 
 
-_HANDLERS = {"validate": _validate, "transform": _transform, "cache": _cache, "sandbox-check": _sandbox_check}
-
-
-def _child_main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[0] not in _HANDLERS:
-        print(f"usage: python -m bloqr_dagster.filterlists.isolated {{{','.join(STEPS)}}} INPUT OUTPUT",
-              file=sys.stderr)
-        return EXIT_USER_ERROR
-    step, inp, out = argv
-    try:
-        result = _HANDLERS[step](json.loads(Path(inp).read_text(encoding="utf-8")))
-        code = 0
-    except BloqrError as exc:
-        result, code = {"error": str(exc)}, EXIT_USER_ERROR
-    except MemoryError:
-        result, code = {"error": "exceeded its memory limit"}, EXIT_USER_ERROR
-    Path(out).write_text(json.dumps(result), encoding="utf-8")
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(_child_main(sys.argv[1:]))
+_TARGETS = {"validate": "validate", "transform": "transform", "sandbox-check": "sandbox_check"}

@@ -5,8 +5,13 @@
     SourceLoader(base, prefetched={url: text}, allow_network=False).load(url)   # no network at all
 
 Includes are resolved like @adguard/filters-downloader: relative to the including file's directory or
-URL; an absolute include URL inside a remote list must have the same origin. Unlike the reference we
-stop include cycles and nesting deeper than MAX_INCLUDE_DEPTH with an error naming the chain.
+URL; an absolute include URL inside a remote list must have the same origin, and so must every
+redirect while it is fetched. Unlike the reference we stop include cycles, nesting deeper than
+MAX_INCLUDE_DEPTH, and more than MAX_INCLUDES includes or MAX_INCLUDE_BYTES included bytes per
+loader (one loader serves one compile) with an error naming the chain.
+
+    SourceLoader(base, confine=True)                        # local paths must stay inside base
+    SourceLoader.offline(prefetched)                        # pre-fetched entries only: no disk, no network
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from bloqr_dagster.errors import BloqrError
-from bloqr_dagster.filterlists.fetch import FetchError, HttpFetcher
+from bloqr_dagster.filterlists.fetch import DEFAULT_MAX_BYTES, FetchError, HttpFetcher, origin, origin_text
 from bloqr_dagster.filterlists.model import LoadedSource
+from bloqr_dagster.filterlists.opener import confined_path, local_path, read_local, source_kind
 from bloqr_dagster.filterlists.preprocess import (
     INCLUDE,
     DirectiveError,
@@ -35,9 +41,9 @@ from bloqr_dagster.filterlists.preprocess import (
 )
 
 MAX_INCLUDE_DEPTH = 10
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://")
+MAX_INCLUDES = 500  # per loader, i.e. per compile: bounds fan-out in width, not only in depth
+MAX_INCLUDE_BYTES = 256 * 1024**2
 _ABSOLUTE_INCLUDE = re.compile(r"^([a-z]+://|//)", re.IGNORECASE)  # the reference's test
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SourceError(BloqrError):
@@ -88,12 +94,29 @@ class SourceLoader:
         http: HttpFetcher | None = None,
         prefetched: Mapping[str, str | bytes] | None = None,
         allow_network: bool = True,
+        read_files: bool = True,
+        confine: bool = False,
+        max_includes: int = MAX_INCLUDES,
+        max_include_bytes: int = MAX_INCLUDE_BYTES,
     ) -> None:
+        """`read_files=False`: local sources and includes come from `prefetched` only, never from disk.
+        `confine=True`: local paths must resolve inside base_dir (symlinks and `..` followed)."""
         self.base_dir = Path(base_dir).absolute()
         self.prefetched = dict(prefetched or {})
         self.allow_network = allow_network
+        self.read_files = read_files
+        self.confine = confine
+        self.max_includes = max_includes
+        self.max_include_bytes = max_include_bytes
+        self.includes_loaded = 0
+        self.include_bytes = 0
         self._http = http
         self._owns_http = False
+
+    @classmethod
+    def offline(cls, prefetched: Mapping[str, str | bytes], base_dir: str | Path = "/") -> SourceLoader:
+        """A loader that reads only `prefetched`: includes resolve to other entries, nothing else."""
+        return cls(base_dir, prefetched=prefetched, allow_network=False, read_files=False)
 
     def __enter__(self) -> SourceLoader:
         return self
@@ -130,26 +153,15 @@ class SourceLoader:
     # -- locating -------------------------------------------------------------------------------
 
     def _locate(self, source: str) -> Location:
-        match = _SCHEME.match(source)
-        if match:
-            scheme = match.group(1).lower()
-            if scheme in ("http", "https"):
+        try:
+            if source_kind(source) == "http":
                 return Location("http", source, source)
-            if scheme == "file":
-                parts = urlsplit(source)
-                if parts.netloc not in ("", "localhost"):
-                    raise _Failure(f"file URL with a host is not supported: {source}")
-                return self._file(unquote(parts.path))
-            raise _Failure(f"unsupported URL scheme '{scheme}' (use a path, file://, http:// or https://)")
-        if source.startswith("//"):
-            raise _Failure("protocol-relative URLs are not supported; write http:// or https://")
-        if not source:
-            raise _Failure("empty source")
-        return self._file(source)
+            return self._file(str(local_path(source, self.base_dir)))
+        except FetchError as exc:
+            raise _Failure(exc.reason) from None
 
     def _file(self, path: str) -> Location:
-        full = Path(path) if os.path.isabs(path) else self.base_dir / path
-        full = Path(os.path.normpath(full))
+        full = Path(os.path.normpath(path if os.path.isabs(path) else self.base_dir / path))
         try:
             label = full.relative_to(self.base_dir).as_posix()
         except ValueError:
@@ -160,21 +172,28 @@ class SourceLoader:
         if _ABSOLUTE_INCLUDE.match(target):
             if parent.kind == "http":
                 absolute = urlsplit(parent.ref).scheme + ":" + target if target.startswith("//") else target
-                if _origin(absolute) != _origin(parent.ref):
+                if origin(absolute) != origin(parent.ref):
                     raise _Failure(
-                        f"origin {_origin_text(absolute)} differs from {_origin_text(parent.ref)} "
+                        f"origin {origin_text(absolute)} differs from {origin_text(parent.ref)} "
                         "(remote includes must come from the same origin)")
                 return Location("http", absolute, absolute)
+            if not self.read_files:
+                raise _Failure("a host path or file:// cannot be included here: only pre-fetched entries can")
             return self._locate(target)
         if parent.kind == "http":
             # The reference concatenates the parent's directory URL and the include path.
             url = parent.ref[: parent.ref.rfind("/")] + "/" + target
             return Location("http", url, url)
-        return self._file(target if os.path.isabs(target) else os.path.join(os.path.dirname(parent.ref), target))
+        location = self._file(target if os.path.isabs(target) else os.path.join(os.path.dirname(parent.ref), target))
+        if not self.read_files and (os.path.isabs(target) or location.label.startswith(("/", "../")) or
+                                    location.label == ".."):
+            raise _Failure("a host path cannot be included here: only pre-fetched entries can")
+        return location
 
     # -- reading --------------------------------------------------------------------------------
 
-    def _read(self, location: Location, extra_keys: tuple[str | None, ...] = ()) -> _Content:
+    def _read(self, location: Location, extra_keys: tuple[str | None, ...] = (), *,
+              include: bool = False) -> _Content:
         text = self._prefetched(location, extra_keys)
         if text is not None:
             return text
@@ -182,20 +201,22 @@ class SourceLoader:
             if not self.allow_network:
                 raise _Failure("not pre-fetched and network access is disabled")
             try:
-                response = self._fetcher().fetch(location.ref)
+                response = self._fetcher().fetch(location.ref, same_origin_redirects=include)
             except FetchError as exc:
                 raise _Failure(exc.reason) from None
             decoded, replaced = response.decoded()
             return _Content(decoded, replaced, response.size_bytes, response.etag, response.last_modified,
                             response.not_modified)
+        if not self.read_files:
+            raise _Failure("not pre-fetched (nothing is read from disk here)")
         try:
-            data = Path(location.ref).read_bytes()
-        except FileNotFoundError:
-            raise _Failure(f"no such file ({location.ref})") from None
-        except IsADirectoryError:
-            raise _Failure(f"is a directory ({location.ref})") from None
-        except OSError as exc:
-            raise _Failure(f"cannot read {location.ref}: {exc.strerror or exc}") from None
+            path = Path(location.ref)
+            if self.confine:
+                path = confined_path(location.label, path, self.base_dir)
+            limit = self._http.max_bytes if self._http is not None else DEFAULT_MAX_BYTES
+            data = read_local(location.label, path, limit, follow_symlinks=not self.confine)
+        except FetchError as exc:
+            raise _Failure(exc.reason) from None
         decoded, replaced = decode_utf8(data)
         return _Content(decoded, replaced, len(data))
 
@@ -205,9 +226,13 @@ class SourceLoader:
         for key in (*extra_keys, location.ref, location.label):
             if key is not None and key in self.prefetched:
                 value = self.prefetched[key]
-                data = value.encode() if isinstance(value, str) else bytes(value)
-                decoded, replaced = (value, 0) if isinstance(value, str) else decode_utf8(data)
-                return _Content(decoded, replaced, len(data))
+                if isinstance(value, str):
+                    try:
+                        return _Content(value, 0, len(value.encode()))
+                    except UnicodeEncodeError:  # a lone surrogate: decoded as U+FFFD and counted
+                        value = value.encode("utf-8", "surrogatepass")
+                decoded, replaced = decode_utf8(bytes(value))
+                return _Content(decoded, replaced, len(value))
         return None
 
     def _fetcher(self) -> HttpFetcher:
@@ -252,10 +277,16 @@ class SourceLoader:
             raise _Failure(f"include cycle: {names}")
         if len(chain) > MAX_INCLUDE_DEPTH:
             raise _Failure(f"includes nested deeper than {MAX_INCLUDE_DEPTH}: {names}")
+        if self.includes_loaded >= self.max_includes:
+            raise _Failure(f"more than {self.max_includes} includes in one compile (at {names})")
+        self.includes_loaded += 1
         try:
-            content = self._read(location)
+            content = self._read(location, include=True)
         except _Failure as exc:
             raise _Failure(f"!#include '{target}' in {parent.label}: {exc}") from None
+        self.include_bytes += content.size_bytes
+        if self.include_bytes > self.max_include_bytes:
+            raise _Failure(f"included lists exceed {self.max_include_bytes} bytes in one compile (at {names})")
         totals.replaced_chars += content.replaced_chars
         totals.size_bytes += content.size_bytes
         lines = self._process(content.text, [*chain, location], totals)
@@ -267,18 +298,3 @@ class SourceLoader:
 class _Totals:
     replaced_chars: int
     size_bytes: int
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
-
-
-def _origin_text(url: str) -> str:
-    scheme, host, port = _origin(url)
-    return f"{scheme}://{host}" + ("" if port == _DEFAULT_PORTS.get(scheme) else f":{port}")

