@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from bloqr_dagster.filterlists.cache_store import CacheEntry, CompiledCache, SourceVersion
-from bloqr_dagster.filterlists.fetch import HttpFetcher
+from bloqr_dagster.filterlists.fetch import FetchError, HttpFetcher
 from bloqr_dagster.filterlists.model import CompileConfig, CompileResult, EventCallback, LoadedSource
+from bloqr_dagster.filterlists.opener import open_source
 from bloqr_dagster.filterlists.sources import SourceLoader
 
 
@@ -98,21 +99,16 @@ class RawSource:
         return not (body.startswith(b"!#include") or b"\n!#include" in body or b"\r!#include" in body)
 
 
-def fetch_raw(source: str, base_dir: Path, http: HttpFetcher) -> RawSource | None:
-    """Download a URL source (conditional GET) or read a local one. None when the SourceLoader
-    should deal with it (and report the problem in its own words)."""
-    lowered = source.lower()
-    if lowered.startswith(("http://", "https://")):
-        response = http.fetch(source)
-        return RawSource(source, response.body, response.etag, response.last_modified, response.not_modified)
-    if "://" in source and not lowered.startswith("file://"):
-        return None
-    path = Path(source[7:] if lowered.startswith("file://") else source)
-    path = path if path.is_absolute() else base_dir / path
+def fetch_raw(source: str, base_dir: Path, http: HttpFetcher, *, confine: bool = False) -> RawSource | None:
+    """Download a URL source (conditional GET) or read a local one. None when a local source cannot
+    be read: the SourceLoader then reports the problem in its own words."""
     try:
-        return RawSource(source, path.read_bytes())
-    except OSError:
+        response = open_source(source, base_dir=base_dir, http=http, confine=confine)
+    except FetchError:
+        if source.lower().startswith(("http://", "https://")):
+            raise
         return None
+    return RawSource(source, response.body, response.etag, response.last_modified, response.not_modified)
 
 
 def _unchanged_raw(entry: CacheEntry, raws: dict[str, RawSource], refs: list[tuple[str, str | None]]) -> bool:
@@ -128,7 +124,7 @@ def _unchanged_raw(entry: CacheEntry, raws: dict[str, RawSource], refs: list[tup
 
 def compile_or_reuse(config: CompileConfig, cache: CompiledCache, *, base_dir: Path, http: HttpFetcher,
                      config_name: str | None = None, on_event: EventCallback | None = None,
-                     force: bool = False) -> CompileOutcome:
+                     force: bool = False, confine: bool = False) -> CompileOutcome:
     """Download the sources (conditional GET: 304 when unchanged), then reuse the cached output
     (a hit) or compile. A compiled result is not stored yet: call store(), so a failing store can
     be retried without compiling again.
@@ -136,7 +132,7 @@ def compile_or_reuse(config: CompileConfig, cache: CompiledCache, *, base_dir: P
     Fast path: when the configuration's fingerprint and every source's downloaded bytes equal
     what the cached entry was compiled from, nothing is pre-processed at all. Otherwise the
     sources are pre-processed (includes resolved) and compared again before compiling."""
-    from bloqr_dagster.filterlists.compiler import compile_config, count_rules
+    from bloqr_dagster.filterlists.compiler import compile_config, count_compiled_rules
 
     emit = on_event or (lambda kind, fields: None)
     name = config_name or config.name
@@ -146,7 +142,7 @@ def compile_or_reuse(config: CompileConfig, cache: CompiledCache, *, base_dir: P
     raws: dict[str, RawSource] = {}
     for source, source_name in refs:
         emit("source_fetch_started", {"source": source, "name": source_name})
-        raw = fetch_raw(source, base_dir, http)
+        raw = fetch_raw(source, base_dir, http, confine=confine)
         if raw is not None:
             raws[source] = raw
     not_modified = sum(r.not_modified for r in raws.values())
@@ -162,14 +158,14 @@ def compile_or_reuse(config: CompileConfig, cache: CompiledCache, *, base_dir: P
                                                  sources_not_modified=not_modified,
                                                  load_seconds=time.monotonic() - started), emit)
 
-    loader = RecordingLoader(base_dir, http=http, prefetched={s: r.body for s, r in raws.items()})
+    loader = RecordingLoader(base_dir, http=http, prefetched={s: r.body for s, r in raws.items()}, confine=confine)
     versions = []
     for source, source_name in refs:
         loaded = loader.load(source, name=source_name)
         raw = raws.get(source)
         if raw is not None:
             loaded.etag, loaded.last_modified, loaded.not_modified = raw.etag, raw.last_modified, raw.not_modified
-        rules = count_rules(loaded.lines)
+        rules = count_compiled_rules(loaded.lines)
         emit("source_fetch_completed", {
             "source": source, "name": source_name, "bytes": loaded.size_bytes, "not_modified": loaded.not_modified,
             "lines": len(loaded.lines), "rule_count": rules})

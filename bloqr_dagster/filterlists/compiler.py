@@ -32,7 +32,7 @@ from bloqr_dagster.filterlists.model import (
     TransformStats,
 )
 from bloqr_dagster.filterlists.transformations import TRANSFORMATION_FUNCTIONS
-from bloqr_dagster.filterlists.transformations.basic import count_rules
+from bloqr_dagster.filterlists.transformations.basic import count_compiled_rules
 from bloqr_dagster.filterlists.wildcard import prepare_wildcards
 
 __all__ = [
@@ -42,7 +42,7 @@ __all__ = [
     "check_configuration",
     "check_validation_combination",
     "compile_config",
-    "count_rules",
+    "count_compiled_rules",
     "main_header",
     "source_header",
     "transform",
@@ -224,7 +224,7 @@ def compile_config(
                 source=source.source,
                 name=source.name,
                 lines=len(loaded.lines),
-                rule_count=count_rules(rules),
+                rule_count=count_compiled_rules(rules),
             )
         source_stats.append(
             SourceStats(
@@ -244,7 +244,7 @@ def compile_config(
     body = run.transform(combined, config, "top")
     header = main_header(config)
     cache_key = hashlib.sha256("\n".join(body).encode("utf-8")).hexdigest()
-    rule_count = count_rules(body)
+    rule_count = count_compiled_rules(body)
     seconds = time.perf_counter() - started
     run.emit("compile_completed", rule_count=rule_count, cache_key=cache_key, seconds=seconds)
     return CompileResult(

@@ -24,7 +24,8 @@ from typing import Any
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists import statedb
 from bloqr_dagster.filterlists.defaults import SourceSpec
-from bloqr_dagster.filterlists.fetch import FetchedResponse, FetchError, HttpFetcher
+from bloqr_dagster.filterlists.fetch import FetchError, HttpFetcher
+from bloqr_dagster.filterlists.opener import open_source
 
 ALERT_AFTER_FAILURES = 3
 SLOW_AFTER_SECONDS = 30.0
@@ -70,9 +71,11 @@ class HealthResult:
         return cls(**{**data, "checked_at": datetime.fromisoformat(data["checked_at"])})
 
 
-def count_rules(text: str) -> int:
-    """Lines that are rules: not empty, not `!` comments, not `#` comments (hosts files), not
-    `[Adblock Plus 2.0]` headers. Cosmetic rules (`##.ad`, `#@#...`) do count."""
+def count_raw_rules(text: str) -> int:
+    """Rules in a downloaded list, as a health check judges it: lines that are not empty, not `!`
+    comments, not `#` comments of hosts files, not `[Adblock Plus 2.0]` headers. Cosmetic rules
+    (`##.ad`, `#@#...`) do count. (compiler.count_compiled_rules counts a compile's output instead,
+    with hostlist-compiler's narrower idea of a comment.)"""
     count = 0
     for raw in text.splitlines():
         line = raw.strip()
@@ -84,23 +87,24 @@ def count_rules(text: str) -> int:
     return count
 
 
+count_rules = count_raw_rules  # the old name, kept while callers move to count_raw_rules
+
+
 def _looks_like_html(text: str) -> bool:
     head = text.lstrip()[:256].lower()
     return head.startswith(("<!doctype html", "<html", "<head", "<body"))
 
 
 def check_source(spec: SourceSpec, fetcher: HttpFetcher, *, slow_after: float = SLOW_AFTER_SECONDS,
-                 now: datetime | None = None, base_dir: Path | None = None) -> HealthResult:
-    """One health check of one source (a URL, or a local path relative to base_dir). Never raises
-    for a sick source: the result says why."""
+                 now: datetime | None = None, base_dir: Path | None = None, confine: bool = False) -> HealthResult:
+    """One health check of one source (a URL, or a local path relative to base_dir; with confine,
+    only inside base_dir). Never raises for a sick source: the result says why."""
     checked_at = now or datetime.now(UTC)
     base = dict(checked_at=checked_at, source=spec.key, url=spec.url, expected_min_rules=spec.min_rules)
     started = time.monotonic()
     try:
-        if "://" in spec.url and not spec.url.startswith("file://"):
-            response = fetcher.fetch(spec.url, raise_for_status=False)
-        else:
-            response = _read_local(spec.url, base_dir or Path.cwd())
+        response = open_source(spec.url, base_dir=base_dir or Path.cwd(), http=fetcher, confine=confine,
+                               raise_for_status=False)
     except FetchError as exc:
         elapsed_ms = (time.monotonic() - started) * 1000
         return HealthResult(**base, healthy=False, status_code=exc.status, latency_ms=round(elapsed_ms, 1),
@@ -111,7 +115,7 @@ def check_source(spec: SourceSpec, fetcher: HttpFetcher, *, slow_after: float = 
         return HealthResult(**base, healthy=False, status_code=status, latency_ms=latency_ms,
                             rule_count=None, error=f"HTTP {status} {response.reason}".rstrip())
     text, replaced = response.decoded()
-    rules = count_rules(text)
+    rules = count_raw_rules(text)
     problems = []
     if response.elapsed > slow_after:
         problems.append(f"slow: {response.elapsed:.1f} s (limit {slow_after:g} s)")
@@ -123,18 +127,6 @@ def check_source(spec: SourceSpec, fetcher: HttpFetcher, *, slow_after: float = 
     notes = [*problems, f"{replaced} invalid UTF-8 sequences"] if replaced else problems
     return HealthResult(**base, healthy=not problems, status_code=status, latency_ms=latency_ms,
                         rule_count=rules, error="; ".join(notes) or None)
-
-
-def _read_local(source: str, base_dir: Path) -> FetchedResponse:
-    path = Path(source.removeprefix("file://"))
-    path = path if path.is_absolute() else base_dir / path
-    started = time.monotonic()
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise FetchError(source, f"cannot read {path}: {exc.strerror or exc}") from None
-    return FetchedResponse(url=source, final_url=str(path), status=200, reason="OK", headers={}, body=body,
-                           elapsed=time.monotonic() - started)
 
 
 def analyse(results: Iterable[HealthResult], previous: dict[str, HealthResult],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import time
+import zlib
 from pathlib import Path
 
 import brotli
@@ -181,3 +183,96 @@ def test_invalid_utf8_is_counted(http_server, fetcher: HttpFetcher) -> None:
     url = http_server.serve_bytes("/latin1.txt", "||café.example^\n".encode("latin-1"))
     text, replaced = fetcher.fetch(url).decoded()
     assert text == "||caf\ufffd.example^\n" and replaced == 1
+
+
+ZEROS = 256 * 1024**2  # benchmarks/decompression_bombs.py measures the 1 GiB and larger ones
+
+
+def _zeros(codec: str, size: int = ZEROS) -> bytes:
+    """`size` zero bytes compressed by a streaming compressor, so that building the bomb never holds
+    the zeros in memory (the test measures the peak memory of the download)."""
+    if codec == "br":
+        compressor = brotli.Compressor(quality=5)
+        feed, finish = compressor.process, compressor.finish
+    else:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, {"gzip": 31, "deflate": 15}[codec])
+        feed, finish = compressor.compress, compressor.flush
+    chunk = b"\0" * 1024**2
+    return b"".join([*(feed(chunk) for _ in range(size // len(chunk))), finish()])
+
+
+@pytest.mark.parametrize(("encoding", "body"), [
+    ("gzip, gzip", lambda: gzip.compress(_zeros("gzip"), 9)),  # 256 MiB of zeros in about 600 bytes
+    ("br", lambda: _zeros("br")),
+    ("deflate", lambda: _zeros("deflate")),
+    ("gzip, br", lambda: brotli.compress(_zeros("gzip"))),
+    ("identity, gzip, identity", lambda: _zeros("gzip")),
+])
+def test_compressed_bombs_stop_at_the_cap(http_server, tmp_path: Path, encoding: str, body) -> None:
+    import resource
+
+    bomb = body()
+    assert len(bomb) < 300 * 1024
+    url = http_server.serve_bytes("/bomb.txt", bomb, headers={"Content-Encoding": encoding})
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with HttpFetcher(max_bytes=10 * 1024**2) as http, pytest.raises(FetchError) as info:
+        http.fetch(url)
+    assert str(info.value) == f"source '{url}': response larger than {10 * 1024**2} bytes"
+    # peak memory grew by far less than the bomb's size (the peak only ever grows, so this is a bound)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 200 * 1024
+
+
+@pytest.mark.parametrize(("encoding", "encode"), [
+    ("gzip", gzip.compress), ("x-gzip", gzip.compress), ("br", brotli.compress), ("identity", lambda b: b),
+    ("deflate", zlib.compress), ("deflate", lambda b: zlib.compress(b)[2:-4]),  # zlib-wrapped and raw
+    ("gzip, gzip", lambda b: gzip.compress(gzip.compress(b))), ("GZIP , BR", lambda b: brotli.compress(gzip.compress(b))),
+])
+def test_every_encoding_and_stack_decodes(http_server, fetcher: HttpFetcher, encoding: str, encode) -> None:
+    url = http_server.serve_bytes("/e.txt", encode(LIST), headers={"Content-Encoding": encoding})
+    assert fetcher.fetch(url).body == LIST
+
+
+def test_bad_encodings_are_one_line_errors(http_server, fetcher: HttpFetcher) -> None:
+    url = http_server.serve_bytes("/c.txt", b"x", headers={"Content-Encoding": "compress"})
+    with pytest.raises(FetchError, match=r"unsupported content encoding 'compress'$"):
+        fetcher.fetch(url)
+    url = http_server.serve_bytes("/g.txt", b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match=r"could not decode the response body: "):
+        fetcher.fetch(url)
+    url = http_server.serve_bytes("/many.txt", LIST, headers={"Content-Encoding": "gzip, " * 5 + "gzip"})
+    with pytest.raises(FetchError, match=r"more than 4 content encodings"):
+        fetcher.fetch(url)
+
+
+def test_the_deadline_stops_a_trickle_of_a_byte_every_half_second(http_server) -> None:
+    url = http_server.route("/trickle.txt", trickle(pieces=200, pause=0.5))  # 100 s if let through
+    with HttpFetcher(read_timeout=2, total_timeout=1.5) as http, pytest.raises(FetchError) as info:
+        http.fetch(url)
+    assert str(info.value) == f"source '{url}': timed out after 1.5 s (total)"
+
+
+def test_the_deadline_stops_a_server_that_stalls_after_its_headers(http_server) -> None:
+    def stall(req) -> None:
+        req.send_response(200)
+        req.send_header("Content-Length", "100")
+        req.end_headers()
+        req.wfile.write(b"x")
+        req.wfile.flush()
+        time.sleep(30)
+
+    url = http_server.route("/stall.txt", stall)
+    # the read timeout alone would wait 20 s; the deadline shuts the socket at 1 s
+    with HttpFetcher(read_timeout=20, total_timeout=1) as http, pytest.raises(FetchError) as info:
+        http.fetch(url)
+    assert str(info.value) == f"source '{url}': timed out after 1 s (total)"
+
+
+def test_includes_may_not_be_redirected_to_another_origin(http_server, fetcher: HttpFetcher) -> None:
+    port = http_server.httpd.server_address[1]
+    foreign = f"http://localhost:{port}/final.txt"
+    http_server.serve_bytes("/final.txt", LIST)
+    http_server.route("/away", redirect(foreign))
+    with pytest.raises(FetchError, match=rf"redirected to another origin \(http://localhost:{port}\)"):
+        fetcher.fetch(http_server.url("/away"), same_origin_redirects=True)
+    assert requested_paths(http_server) == ["/away"]
+    assert fetcher.fetch(http_server.url("/away")).body == LIST  # a configured source may be redirected

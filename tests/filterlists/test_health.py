@@ -15,7 +15,7 @@ from bloqr_dagster.filterlists.health import (
     alert_payload,
     analyse,
     check_source,
-    count_rules,
+    count_raw_rules,
     send_webhook,
 )
 from bloqr_dagster.warehouse import lake
@@ -28,8 +28,8 @@ def _check(server, path: str, min_rules: int = 3, **kwargs) -> HealthResult:
         return check_source(SourceSpec("s", "S", server.url(path), "adblock", min_rules), f, **kwargs)
 
 
-def test_count_rules_skips_comments_but_counts_cosmetic_rules() -> None:
-    assert count_rules(LIST.decode()) == 4
+def test_count_raw_rules_skips_comments_but_counts_cosmetic_rules() -> None:
+    assert count_raw_rules(LIST.decode()) == 4
 
 
 def test_healthy_source(http_server) -> None:

@@ -205,3 +205,56 @@ def test_include_with_an_unsupported_scheme(tmp_path: Path) -> None:
         SourceLoader(tmp_path).load("main.txt")
     assert str(info.value) == ("source 'main.txt': !#include 'ftp://example.org/x.txt' in main.txt: "
                                "unsupported URL scheme 'ftp' (use a path, file://, http:// or https://)")
+
+
+def test_include_fan_out_is_bounded_in_width(http_server, tmp_path: Path) -> None:
+    """Ten includes per list, three levels deep: 1,110 requests within the depth limit; the
+    per-compile budget stops them after MAX_INCLUDES (here 30) with an error naming where."""
+    def fan(req) -> None:
+        name = req.path.rsplit("/", 1)[-1]
+        body = ("||leaf.example^\n" if name.count("x") >= 3
+                else "".join(f"!#include {name}x{i}\n" for i in range(10))).encode()
+        req.send_response(200)
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    class AnyPath(dict):
+        def get(self, key, default=None):  # noqa: ANN001, ANN202
+            return fan
+
+    http_server.routes = AnyPath()
+    url = http_server.url("/r")
+    with pytest.raises(SourceError, match=r"more than 30 includes in one compile \(at "):
+        SourceLoader(tmp_path, max_includes=30).load(url)
+    assert len(http_server.requests) == 31  # the list itself and 30 includes
+
+
+def test_included_bytes_are_bounded_per_compile(tmp_path: Path) -> None:
+    write(tmp_path, {"main.txt": "".join(f"!#include part{i}.txt\n" for i in range(5)),
+                     **{f"part{i}.txt": "||x.example^\n" * 100 for i in range(5)}})
+    with pytest.raises(SourceError, match=r"included lists exceed 3000 bytes in one compile \(at main.txt -> part2.txt\)"):
+        SourceLoader(tmp_path, max_include_bytes=3000).load("main.txt")
+    assert len(SourceLoader(tmp_path).load("main.txt").lines) == 500
+
+
+def test_a_remote_include_redirected_to_another_origin_is_refused(http_server, tmp_path: Path) -> None:
+    from tests.filterlists.conftest import redirect
+
+    port = http_server.httpd.server_address[1]
+    http_server.serve_bytes("/evil.txt", b"evil\n")
+    http_server.route("/inc.txt", redirect(f"http://localhost:{port}/evil.txt"))
+    url = http_server.serve_bytes("/main.txt", b"ok\n!#include inc.txt\n")
+    with pytest.raises(SourceError, match=r"!#include 'inc.txt' in .*: redirected to another origin"):
+        SourceLoader(tmp_path).load(url)
+    assert requested_paths(http_server) == ["/main.txt", "/inc.txt"]
+
+
+def test_offline_loader_reads_nothing_but_its_entries(tmp_path: Path) -> None:
+    write(tmp_path, {"on-disk.txt": "||disk.example^\n"})
+    loader = SourceLoader.offline({"a.txt": "!#include on-disk.txt\n"}, tmp_path)
+    with pytest.raises(SourceError, match=r"!#include 'on-disk.txt' in a.txt: not pre-fetched"):
+        loader.load("a.txt")
+    with pytest.raises(SourceError, match=r"^source 'on-disk.txt': not pre-fetched"):
+        loader.load("on-disk.txt")
+    assert SourceLoader.offline({"lone": "||x^\n\ud800\n"}).load("lone").replaced_chars == 3

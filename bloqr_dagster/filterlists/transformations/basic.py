@@ -29,8 +29,9 @@ def insert_final_new_line(lines: list[str]) -> list[str]:
     return lines
 
 
-def count_rules(lines: list[str]) -> int:
-    """Lines that are neither comments nor blank."""
+def count_compiled_rules(lines: list[str]) -> int:
+    """A compile's rule count: lines that are neither blank nor comments in hostlist-compiler's sense
+    (`!`, `# `, `####`, a lone `#`). Compare health.count_raw_rules, which judges a downloaded list."""
     return sum(1 for line in lines if line.strip(_JS_WS) and not (line.startswith(_COMMENT) or line == "#"))
 
 
