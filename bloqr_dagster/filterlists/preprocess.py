@@ -25,6 +25,8 @@ _DIRECTIVE_AT_LINE_START = re.compile(r"(?:^|[\r\n])!#(?:if|else|endif|include)"
 _UTF8_REPLACEMENT = "\ufffd".encode()
 
 IF, ELSE, ENDIF, INCLUDE = "!#if", "!#else", "!#endif", "!#include"
+MAX_IF_DEPTH = 100  # nested !#if blocks; deeper is an error, not a deep recursion
+MAX_CONDITION_LENGTH = 20_000  # characters of one !#if expression
 
 
 class DirectiveError(ValueError):
@@ -93,15 +95,17 @@ def _count_breaks(chunk: str) -> int:
 def resolve_conditions(lines: list[str]) -> list[str]:
     """Drop the `!#if` branches that are false. Raises DirectiveError on unbalanced directives."""
     result: list[str] = []
-    _resolve_range(lines, 0, len(lines), result)
+    _resolve_range(lines, 0, len(lines), result, 0)
     return result
 
 
-def _resolve_range(lines: list[str], start: int, end: int, out: list[str]) -> None:
+def _resolve_range(lines: list[str], start: int, end: int, out: list[str], depth: int) -> None:
     i = start
     while i < end:
         line = lines[i]
         if line.startswith(IF):
+            if depth >= MAX_IF_DEPTH:
+                raise DirectiveError(i, f"!#if blocks nested deeper than {MAX_IF_DEPTH}")
             endif = _find_block_end(lines, ENDIF, i + 1, end)
             if endif == -1:
                 raise DirectiveError(i, f"'{line}' has no matching !#endif")
@@ -114,14 +118,14 @@ def _resolve_range(lines: list[str], start: int, end: int, out: list[str]) -> No
                 raise DirectiveError(i, f"'{line}': {exc}") from None
             if else_ == -1:
                 if matched:
-                    _resolve_range(lines, i + 1, endif, out)
+                    _resolve_range(lines, i + 1, endif, out, depth + 1)
             else:
                 if len(js_trim(lines[else_])) != len(ELSE):
                     raise DirectiveError(else_, f"invalid directive '{lines[else_]}' (nothing may follow !#else)")
                 if matched:
-                    _resolve_range(lines, i + 1, else_, out)
+                    _resolve_range(lines, i + 1, else_, out, depth + 1)
                 else:
-                    _resolve_range(lines, else_ + 1, endif, out)
+                    _resolve_range(lines, else_ + 1, endif, out, depth + 1)
             i = endif
         elif line.startswith(ELSE):
             raise DirectiveError(i, f"'{line}' without a preceding !#if")
@@ -150,28 +154,70 @@ def evaluate_condition(expression: str) -> bool:
 
     Ports the reference evaluator exactly: innermost parentheses first, then the first `||`, else the
     first `&&`, else a leading `!`. Like the reference it drops the character just before `||`/`&&`
-    (it expects a space there), so `true||x` is false while `true || x` is true.
+    (it expects a space there), so `true||x` is false while `true || x` is true. The reference
+    recurses; this version loops, so thousands of parentheses or operators cannot overflow a stack.
     """
-    if not expression:
-        raise ValueError("empty condition")
+    if len(expression) > MAX_CONDITION_LENGTH:
+        raise ValueError(f"condition longer than {MAX_CONDITION_LENGTH} characters")
+    _require(expression)
     expr = js_trim(expression)
     if not _brackets_balanced(expr):
         raise ValueError(f"unbalanced brackets in condition '{expr}'")
     open_at = expr.rfind("(")
-    if open_at != -1:
+    while open_at != -1:
         close_at = expr.find(")", open_at)
-        inner = "true" if evaluate_condition(expr[open_at + 1:close_at]) else "false"
-        return evaluate_condition(expr[:open_at] + inner + expr[close_at + 1:])
-    or_at, and_at = expr.find("||"), expr.find("&&")
-    if or_at != -1:
-        return evaluate_condition(expr[: max(or_at - 1, 0)]) or evaluate_condition(expr[or_at + 2:])
-    if and_at != -1:
-        return evaluate_condition(expr[: max(and_at - 1, 0)]) and evaluate_condition(expr[and_at + 2:])
-    if expr.startswith("!"):
-        return not evaluate_condition(expr[1:])
-    if not expr:
+        inner = "true" if _disjunction(expr[open_at + 1:close_at]) else "false"
+        expr = expr[:open_at] + inner + expr[close_at + 1:]
+        open_at = expr.rfind("(", 0, open_at)
+    return _disjunction(expr)
+
+
+def _require(expression: str) -> None:
+    if not expression:
         raise ValueError("empty condition")
-    return expr == "true"
+
+
+def _disjunction(expression: str) -> bool:
+    """No parentheses: `a || rest`, evaluated left to right with short-circuit, as the reference does."""
+    _require(expression)
+    expr = js_trim(expression)
+    or_at = expr.find("||")
+    while or_at != -1:
+        if _conjunction(expr[: max(or_at - 1, 0)]):
+            return True
+        expression = expr[or_at + 2:]
+        _require(expression)
+        expr = js_trim(expression)
+        or_at = expr.find("||")
+    return _conjunction(expr)
+
+
+def _conjunction(expression: str) -> bool:
+    """No parentheses, no `||`: `a && rest`."""
+    _require(expression)
+    expr = js_trim(expression)
+    and_at = expr.find("&&")
+    while and_at != -1:
+        if not _negation(expr[: max(and_at - 1, 0)]):
+            return False
+        expression = expr[and_at + 2:]
+        _require(expression)
+        expr = js_trim(expression)
+        and_at = expr.find("&&")
+    return _negation(expr)
+
+
+def _negation(expression: str) -> bool:
+    """No operators but leading `!`s."""
+    negate = False
+    _require(expression)
+    expr = js_trim(expression)
+    while expr.startswith("!"):
+        negate = not negate
+        _require(expr[1:])
+        expr = js_trim(expr[1:])
+    _require(expr)
+    return (expr == "true") != negate
 
 
 def _brackets_balanced(expr: str) -> bool:

@@ -7,8 +7,13 @@
 - anything else: a case-sensitive substring.
 
 JavaScript regexes are translated for Python's `re` where their syntax differs (`\\d`, `\\w`, `\\s`
-keep their JavaScript meaning; `(?<name>` named groups). A pattern Python cannot compile is a user
-error naming the entry.
+keep their JavaScript meaning; `(?<name>` named groups). A pattern Python cannot compile (or one
+nested too deeply for its compiler) is a user error naming the entry.
+
+Matching time stays linear in the line for plain and `*` entries, whatever the entry: an entry with
+two or more `*` groups is matched by a left-to-right glob scan instead of a backtracking regex (where
+`a*b*c` against a long line of `b`s would take quadratic time), and very long plain entries are
+tested on their own instead of deepening the trie.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections.abc import Iterable
 
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists.rule_syntax import JS_S
+
+MAX_TRIE_WORD = 200  # longer plain entries are tested with `in`; the trie recursion stays shallow
 
 _JS_CLASS_ESCAPES = {
     "d": "0-9",
@@ -74,17 +81,25 @@ class Wildcard:
         self.text = text
         self.regex: re.Pattern[str] | None = None
         self.full_match = False
+        self.glob: Glob | None = None
         if text.startswith("/") and text.endswith("/") and len(text) > 2:
             try:
                 self.regex = re.compile(js_regex_to_python(text[1:-1]), re.IGNORECASE | re.MULTILINE)
             except re.error as exc:
-                raise BloqrError(f"{field}: invalid regular expression {text!r}: {exc}") from None
+                raise BloqrError(f"{field}: invalid regular expression {_short(text)}: {exc}") from None
+            except (RecursionError, OverflowError):
+                raise BloqrError(f"{field}: regular expression {_short(text)} is too complex to compile") from None
         elif "*" in text:
-            body = "[\\s\\S]*".join(re.escape(part) for part in re.split(r"\*+", text))
-            self.regex = re.compile(body, re.IGNORECASE)
-            self.full_match = True
+            parts = re.split(r"\*+", text)
+            if len(parts) > 2:
+                self.glob = Glob(parts)
+            else:
+                self.regex = re.compile("[\\s\\S]*".join(re.escape(part) for part in parts), re.IGNORECASE)
+                self.full_match = True
 
     def test(self, line: str) -> bool:
+        if self.glob is not None:
+            return self.glob.matches(line)
         if self.regex is None:
             return self.text in line
         if self.full_match:
@@ -95,12 +110,44 @@ class Wildcard:
         return f"Wildcard({self.text!r})"
 
 
+def _short(text: str, keep: int = 60) -> str:
+    return repr(text) if len(text) <= keep else f"{text[:keep]!r}... ({len(text)} characters)"
+
+
+class Glob:
+    """A whole-line, case-insensitive match of literal parts separated by `*`, in linear time: the
+    first part anchors the start, the last the end, each middle part is found leftmost after the
+    previous one (which is all a `*`-only pattern needs, so nothing is ever retried)."""
+
+    def __init__(self, parts: list[str]) -> None:
+        self.first, self.last = parts[0], parts[-1]
+        self.first_re = re.compile(re.escape(self.first), re.IGNORECASE)
+        self.last_re = re.compile(re.escape(self.last), re.IGNORECASE)
+        self.middle = [re.compile(re.escape(p), re.IGNORECASE) for p in parts[1:-1] if p]
+
+    def matches(self, line: str) -> bool:
+        pos, end = len(self.first), len(line) - len(self.last)
+        if end < pos or (self.first and self.first_re.match(line) is None):
+            return False
+        if self.last and self.last_re.fullmatch(line, end) is None:
+            return False
+        for part in self.middle:
+            found = part.search(line, pos, end)
+            if found is None:
+                return False
+            pos = found.end()
+        return True
+
+
 class WildcardSet:
     """Any-of matcher over many wildcards, with the plain substrings merged into one regex search."""
 
     def __init__(self, entries: Iterable[str], *, field: str = "exclusions") -> None:
         wildcards = [Wildcard(entry, field=field) for entry in entries]
-        plain = [w.text for w in wildcards if w.regex is None]
+        plain = [w.text for w in wildcards if w.regex is None and w.glob is None and len(w.text) <= MAX_TRIE_WORD]
+        self.long_plain = [w.text for w in wildcards if w.regex is None and w.glob is None
+                           and len(w.text) > MAX_TRIE_WORD]
+        self.globs = [w.glob for w in wildcards if w.glob is not None]
         stars = [w.regex.pattern for w in wildcards if w.full_match and w.regex is not None]
         self.regexes = [w.regex for w in wildcards if w.regex is not None and not w.full_match]
         # one C-level search/fullmatch per line instead of one Python call per entry
@@ -115,6 +162,8 @@ class WildcardSet:
         if self.plain is not None and self.plain.search(line) is not None:
             return True
         if self.stars is not None and self.stars.fullmatch(line) is not None:
+            return True
+        if any(word in line for word in self.long_plain) or any(glob.matches(line) for glob in self.globs):
             return True
         return any(regex.search(line) is not None for regex in self.regexes)
 
