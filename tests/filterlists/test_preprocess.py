@@ -133,3 +133,17 @@ def test_split_lines_equals_the_regex_definition_on_random_text() -> None:
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert split_lines(text) == re.split(r"[\r\n]+", js_trim(text)), repr(text)
+
+
+def test_hostile_conditions_are_bounded() -> None:
+    from bloqr_dagster.filterlists.preprocess import MAX_IF_DEPTH, evaluate_condition
+
+    assert evaluate_condition("(" * 5000 + "true" + ")" * 5000) is True  # a loop, not 5,000 stack frames
+    assert evaluate_condition(" && ".join(["true"] * 2000)) is True
+    assert evaluate_condition("!" * 5001 + "true") is False
+    with pytest.raises(ValueError, match="condition longer than 20000 characters"):
+        evaluate_condition("(" * 20_000 + "true" + ")" * 20_000)
+    nested = ["!#if true"] * (MAX_IF_DEPTH + 1) + ["x"] + ["!#endif"] * (MAX_IF_DEPTH + 1)
+    with pytest.raises(DirectiveError, match=f"!#if blocks nested deeper than {MAX_IF_DEPTH}"):
+        resolve_conditions(nested)
+    assert resolve_conditions(nested[1:-1]) == ["x"]
