@@ -12,13 +12,16 @@ import gzip
 import subprocess
 import sys
 import threading
-import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.filterlists.conftest import compressed_zeros as zeros  # noqa: E402
+
 GiB = 1024**3
 PROBE = """
 import resource, sys, time
@@ -31,18 +34,6 @@ except FetchError as exc:
     outcome = exc.reason
 print(f"{outcome}|{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}|{time.monotonic() - started:.2f}")
 """
-
-
-def zeros(codec: str, size: int) -> bytes:
-    """Compressed zeros, produced by a streaming compressor (the zeros never exist in memory)."""
-    if codec == "br":
-        compressor = brotli.Compressor(quality=5)
-        feed, finish = compressor.process, compressor.finish
-    else:
-        compressor = zlib.compressobj(9, zlib.DEFLATED, {"gzip": 31, "deflate": 15}[codec])
-        feed, finish = compressor.compress, compressor.flush
-    chunk = b"\0" * 1024**2
-    return b"".join([*(feed(chunk) for _ in range(size // len(chunk))), finish()])
 
 
 def bombs() -> dict[str, tuple[str, bytes, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
@@ -91,3 +92,18 @@ def trickle(pieces: int, pause: float) -> Handler:
             pass
 
     return handler
+
+
+def compressed_zeros(codec: str, size: int) -> bytes:
+    """`size` zero bytes compressed ("gzip", "deflate" or "br") by a streaming compressor, so that
+    building a decompression bomb never holds the zeros in memory."""
+    if codec == "br":
+        import brotli
+
+        compressor = brotli.Compressor(quality=5)
+        feed, finish = compressor.process, compressor.finish
+    else:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, {"gzip": 31, "deflate": 15}[codec])
+        feed, finish = compressor.compress, compressor.flush
+    chunk = b"\0" * 1024**2
+    return b"".join([*(feed(chunk) for _ in range(size // len(chunk))), finish()])

@@ -11,7 +11,15 @@ import brotli
 import pytest
 
 from bloqr_dagster.filterlists.fetch import FetchError, HttpFetcher
-from tests.filterlists.conftest import conditional, redirect, requested_paths, slow, trickle, unsized
+from tests.filterlists.conftest import (
+    compressed_zeros,
+    conditional,
+    redirect,
+    requested_paths,
+    slow,
+    trickle,
+    unsized,
+)
 
 LIST = b"! Title: test\n||ads.example.org^\n||track.example.net^\n"
 
@@ -189,16 +197,7 @@ ZEROS = 256 * 1024**2  # benchmarks/decompression_bombs.py measures the 1 GiB an
 
 
 def _zeros(codec: str, size: int = ZEROS) -> bytes:
-    """`size` zero bytes compressed by a streaming compressor, so that building the bomb never holds
-    the zeros in memory (the test measures the peak memory of the download)."""
-    if codec == "br":
-        compressor = brotli.Compressor(quality=5)
-        feed, finish = compressor.process, compressor.finish
-    else:
-        compressor = zlib.compressobj(9, zlib.DEFLATED, {"gzip": 31, "deflate": 15}[codec])
-        feed, finish = compressor.compress, compressor.flush
-    chunk = b"\0" * 1024**2
-    return b"".join([*(feed(chunk) for _ in range(size // len(chunk))), finish()])
+    return compressed_zeros(codec, size)  # never holds the zeros: the test measures peak memory
 
 
 @pytest.mark.parametrize(("encoding", "body"), [
