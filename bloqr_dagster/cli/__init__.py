@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = [
     "bloqr_dagster.cli.compile",
     "bloqr_dagster.cli.cache",
     "bloqr_dagster.cli.detect",
+    "bloqr_dagster.cli.rules",
     "bloqr_dagster.cli.builds",
     "bloqr_dagster.cli.backfill",
     "bloqr_dagster.cli.demo",

@@ -9,6 +9,9 @@ Layout of a corpus folder:
   `logs/`), `category` (the primary error's category), `primary_line` (1-based), `tool`,
   `platform`, `source`.
 
+A malformed row (bad JSON, a missing field, an unknown category, a missing log file, a source in a
+reserved repository) fails loading with one line naming the file and row (CorpusError).
+
 The split is decided by the source alone, before anyone reads an item: about 30% of the sources
 (by a SHA-256 of their key, `source_key`) are validation. Rules are written and tuned against
 `train` only; accuracy is reported for both, separately.
@@ -98,7 +101,7 @@ class CorpusLine:
 class CorpusLog:
     path: Path
     category: str
-    primary_line: int
+    primary_line: int  # 1-based; 0 when unknown (the development set labels the category only)
     tool: str
     platform: str
     source: str
@@ -111,37 +114,96 @@ class CorpusLog:
         return self.path.read_text(encoding="utf-8", errors="replace")
 
 
-def _rows(path: Path) -> Iterator[dict]:
+class CorpusError(ValueError):
+    """A malformed corpus row; the message is one line: `FILE:LINE: problem`."""
+
+
+_LINE_FIELDS = ("id", "line", "category", "source")
+_LOG_FIELDS = ("file", "category", "primary_line", "source")
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
     with path.open(encoding="utf-8") as fh:
         for n, raw in enumerate(fh, 1):
-            if raw.strip():
-                try:
-                    yield json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{n}: invalid JSON: {exc.msg}") from None
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path}:{n}: invalid JSON: {exc.msg}") from None
+            if not isinstance(row, dict):
+                raise CorpusError(f"{path}:{n}: expected a JSON object")
+            yield n, row
+
+
+def _check(row: dict, fields: tuple[str, ...], where: str) -> None:
+    from bloqr_dagster.build_errors.detectors.model import CATEGORIES
+
+    for field in fields:
+        if field not in row:
+            raise CorpusError(f"{where}: missing field {field!r}")
+        if field != "primary_line" and (not isinstance(row[field], str) or not row[field]):
+            raise CorpusError(f"{where}: {field}: expected a non-empty string")
+    if row["category"] not in CATEGORIES and row["category"] != "not_an_error":
+        raise CorpusError(f"{where}: category: unknown category {row['category']!r}")
+    repository = repository_of(row["source"])
+    if repository is not None and repository in RESERVED_REPOSITORIES:
+        raise CorpusError(f"{where}: source: {repository} is reserved for independent evaluation")
+    for field in ("expected_group", "tool", "platform", "stage"):
+        if row.get(field) is not None and not isinstance(row[field], str):
+            raise CorpusError(f"{where}: {field}: expected a string")
 
 
 def load_lines(corpus: Path, split: Split | None = None) -> list[CorpusLine]:
-    """Every labelled line, or only those of one split."""
+    """Every labelled line, or only those of one split. A malformed row raises CorpusError."""
     out = []
     for path in sorted((corpus / "lines").glob("*.jsonl")):
-        for row in _rows(path):
+        for n, row in _rows(path):
+            _check(row, _LINE_FIELDS, f"{path}:{n}")
             item = CorpusLine(id=row["id"], line=row["line"], category=row["category"],
-                              expected_group=row.get("expected_group", ""), tool=row.get("tool", ""),
-                              platform=row.get("platform", ""), stage=row.get("stage"), source=row["source"])
+                              expected_group=row.get("expected_group") or "", tool=row.get("tool") or "",
+                              platform=row.get("platform") or "", stage=row.get("stage"), source=row["source"])
             if split is None or item.split == split:
                 out.append(item)
     return out
 
 
 def load_logs(corpus: Path, split: Split | None = None) -> list[CorpusLog]:
-    """Every labelled whole log, or only those of one split."""
+    """Every labelled whole log, or only those of one split. A malformed row raises CorpusError."""
     out = []
     for labels in sorted((corpus / "logs" / "labels").glob("*.jsonl")):
-        for row in _rows(labels):
-            item = CorpusLog(path=corpus / "logs" / row["file"], category=row["category"],
-                             primary_line=int(row["primary_line"]), tool=row.get("tool", ""),
-                             platform=row.get("platform", ""), source=row["source"])
+        for n, row in _rows(labels):
+            where = f"{labels}:{n}"
+            _check(row, _LOG_FIELDS, where)
+            line = row["primary_line"]
+            if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+                raise CorpusError(f"{where}: primary_line: expected a line number >= 1, got {line!r}")
+            path = corpus / "logs" / row["file"]
+            if ".." in Path(row["file"]).parts or Path(row["file"]).is_absolute():
+                raise CorpusError(f"{where}: file: must be a path inside logs/, got {row['file']!r}")
+            if not path.is_file():
+                raise CorpusError(f"{where}: file: {row['file']!r} not found under {corpus / 'logs'}")
+            item = CorpusLog(path=path, category=row["category"], primary_line=line, tool=row.get("tool") or "",
+                             platform=row.get("platform") or "", source=row["source"])
             if split is None or item.split == split:
                 out.append(item)
     return out
+
+
+def load_dev_lines(buildlogs: Path) -> list[CorpusLine]:
+    """The development set's labelled lines (shared/buildlogs/dev_lines.jsonl) as corpus lines."""
+    out = []
+    path = buildlogs / "dev_lines.jsonl"
+    for n, row in _rows(path):
+        _check(row, _LINE_FIELDS, f"{path}:{n}")
+        out.append(CorpusLine(id=row["id"], line=row["line"], category=row["category"],
+                              expected_group=row.get("expected_group_hint") or "", tool=row.get("tool") or "",
+                              platform="", stage=row.get("stage"), source=row["source"]))
+    return out
+
+
+def load_dev_logs(buildlogs: Path) -> list[CorpusLog]:
+    """The development set's whole logs (shared/buildlogs/dev_logs/, primary category only: line 0)."""
+    labels = json.loads((buildlogs / "dev_logs" / "labels.json").read_text(encoding="utf-8"))
+    return [CorpusLog(path=buildlogs / "dev_logs" / name, category=category, primary_line=0, tool="", platform="",
+                      source=f"shared/buildlogs/dev_logs/{name}") for name, category in sorted(labels.items())]

@@ -1,303 +1,234 @@
-"""The detector engine: prefilter candidate lines, classify them, pick the primary error.
+"""The detector engine: stream a log's lines, classify the few worth it, pick the primary error.
 
-Per log: newlines are normalised, ANSI codes dropped, and one prefilter pass over the lowered
-lines finds the few lines worth classifying. Each candidate line is cleaned (prefixes off,
-capped at MAX_LINE_CHARS) and offered to the rules whose keywords it contains, highest
-priority first; the first rule whose regex matches decides the line (an `ignore` rule claims
-it as noise). The primary error is the hit of highest weight, earliest among equals, so a
-specific cause beats the tool's summary. A CI platform's stage summary (`Failed: ...`) is
-reported as an error line but is never the primary: a build with nothing else is uncategorised.
+A log is read as batches of lines (`Scanner.feed`), so memory stays bounded for any log size.
+Per batch, what each line decides on its own comes from the rule set's per-line cache, or from one
+prefilter pass over the unseen lines that finds the few worth classifying (ruleset.py). What
+depends on the rest of the log is applied per occurrence as the scan goes: the stage and the
+command running (context.py markers), the tool of a line in a shared format, the category of a
+stage-relative or general hit (rules/general.py), and a cause printed on a following line
+(wrangler's API failures), looked for across batch boundaries.
 
-Speed: most lines of a build log were seen in earlier builds (platform banners, tool output, the
-same error again), so what a line decides on its own is cached per raw line (_LineCache): a
-repeated line costs a dict lookup, and only unseen lines go through the prefilter. What depends on
-the rest of the log (the platform stage, a cause on a following line, whether wrangler ran) is
-applied per occurrence, never cached."""
+Output stays bounded: an error repeated with the same category, group and tool is counted
+(`ErrorHit.count`), not repeated, and at most MAX_ERRORS distinct errors are listed per log (the
+rest are counted in `Diagnosis.dropped`; the primary is still chosen among all of them).
+
+The primary error: the hit of highest weight (RANK_* in model.py), earliest among equals, after
+hits outside the first failing segment of the log are ranked below those in it (a segment is a
+step between two stage markers or command echoes; it failed when a platform summary says so, and
+the last one failed anyway). A build whose only evidence is a platform's stage summary gets that
+stage's category. A log without any error line has no primary.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from itertools import compress
 
 from bloqr_dagster.build_errors.detectors import masking
-from bloqr_dagster.build_errors.detectors.model import Diagnosis, ErrorHit, Rule
-from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, minimal_keywords, trie_pattern
-from bloqr_dagster.build_errors.detectors.registry import DETECTORS
+from bloqr_dagster.build_errors.detectors.context import STAGE_CATEGORY, Marker
+from bloqr_dagster.build_errors.detectors.model import FINISHED_SEGMENT_PENALTY, Diagnosis, ErrorHit, Rule
+from bloqr_dagster.build_errors.detectors.rules.general import tool_category
+from bloqr_dagster.build_errors.detectors.ruleset import RuleSet
+
+MAX_ERRORS = 1000  # distinct errors listed per log
+BATCH_LINES = 8192  # lines per feed() when reading an iterable
 
 
-class _Compiled:
-    """Rules flattened in evaluation order, indexed by keyword, plus the prefilter."""
+class Scanner:
+    """One log, fed in batches of lines (without line endings); `finish()` gives the Diagnosis."""
 
-    def __init__(self) -> None:
-        order: list[tuple[int, int, Rule, str]] = []
-        seq = 0
-        for det in DETECTORS:
-            for r in det.rules:
-                order.append((-r.priority, seq, r, r.tool or det.tool))
-                seq += 1
-        order.sort(key=lambda t: (t[0], t[1]))
-        self.rules: list[Rule] = [t[2] for t in order]
-        self.tools: list[str] = [t[3] for t in order]
-        # Candidate lines: those with a keyword of a rule that reports something. Noise (`ignore`)
-        # rules need not find lines, they only veto lines found by others.
-        self.prefilter = re.compile(trie_pattern(minimal_keywords(
-            kw for r in self.rules if not r.ignore for kw in r.keywords)))
-        # Within a candidate line, the keywords found select the only rules worth running: each
-        # minimal keyword maps to the rules having a keyword that contains it.
-        minimal = minimal_keywords(kw for r in self.rules for kw in r.keywords)
-        self.keywords = re.compile(trie_pattern(minimal))
-        self.rules_for: dict[str, tuple[int, ...]] = {
-            m: tuple(i for i, r in enumerate(self.rules) if any(m in kw for kw in r.keywords)) for m in minimal
-        }
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.offset = 0  # lines fed so far
+        self.stage: str | None = None
+        self.tool: str | None = None  # the tool running (from command echoes and banners)
+        self.segment = 0
+        self.failed_segments: set[int] = set()
+        self.index: dict[tuple[str, str, str, int], int] = {}
+        # per distinct error: [line_no, code, group, tool, sample, count, weight, segment]
+        self.entries: list[list] = []
+        self.dropped = 0
+        self.overflow_best: list | None = None  # the best hit among those not listed
+        self.pending: list[tuple[Rule, int, list, int]] = []  # (rule, remaining lines, hit, line_no)
 
-
-_C = _Compiled()
-
-# (pattern, tool, literals): the first pattern that matches names the tool. A pattern can only match a
-# line holding one of its literals (or, for `None`, any line), so most lines skip most regexes.
-_TOOL_HINTS: tuple[tuple[re.Pattern[str], str, tuple[str, ...] | None], ...] = (
-    (re.compile(r"^(?:npm |\d+ (?:verb|info|http|sill|error) )"), "npm", None),
-    (re.compile(r"ERR_PNPM_|^pnpm |\bELIFECYCLE\b"), "pnpm", ("ERR_PNPM_", "pnpm ", "ELIFECYCLE")),
-    (re.compile(r"\bYN\d{4}\b|^(?:error|info|warning) \S"), "yarn", ("YN", "error ", "info ", "warning ")),
-    (re.compile(r"\bcurl: \(\d+\)"), "curl", ("curl: (",)),
-    (re.compile(r"\bfatal: |\bgit\b"), "git", ("fatal: ", "git")),
-    (re.compile(r"\berror TS\d+"), "tsc", ("error TS",)),
-    (re.compile(r"^Type error: "), "next", ("Type error: ",)),
-    (re.compile(r"\[ERROR\]"), "wrangler", ("[ERROR]",)),
-)
-
-
-def _infer_tool(clean: str, default: str) -> str:
-    for pattern, tool, literals in _TOOL_HINTS:
-        if literals is not None and not any(map(clean.__contains__, literals)):
-            continue
-        if pattern.search(clean):
-            return tool
-    return "node" if default == "auto" else default
-
-
-# Build logs repeat lines (platform banners, tool output, the same error in build after build), so the
-# analysis of a line is cached twice: per cleaned message (one LRU) and per raw line (see _LineCache).
-# Long lines bypass both caches to keep memory bounded.
-_CACHE_LINES = 8192
-_CACHE_MAX_CHARS = 512
-
-
-def _classify(clean: str) -> int | None:
-    return _classify_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else _classify_uncached(clean)
-
-
-def _render(idx: int, clean: str) -> tuple[str, str, str]:
-    return _render_cached(idx, clean) if len(clean) <= _CACHE_MAX_CHARS else _render_uncached(idx, clean)
-
-
-def _classify_uncached(clean: str) -> int | None:
-    """Index of the rule deciding this cleaned line, or None."""
-    low = clean.lower()
-    search = _C.keywords.search
-    found = []
-    m = search(low)
-    while m is not None:  # overlapping scan: keywords may share characters
-        found.append(m.group(0))
-        m = search(low, m.start() + 1)
-    rules = _C.rules
-    for idx in _candidate_rules(tuple(found)):
-        if rules[idx].pattern.search(clean) is not None:
-            return idx
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _candidate_rules(found: tuple[str, ...]) -> tuple[int, ...]:
-    """The rules worth trying on a line holding these keywords, in evaluation order."""
-    return tuple(sorted({idx for keyword in found for idx in _C.rules_for[keyword]}))
-
-
-def _render_uncached(idx: int, clean: str) -> tuple[str, str, str]:
-    """(error_group, sample_line, tool) of a line decided by rule `idx`."""
-    rule = _C.rules[idx]
-    if rule.group is not None:
-        group = rule.group
-    else:
-        text = masking.apply_masks(clean, rule.masks) if rule.masks else clean
-        group = masking.scrub(masking.normalise(text))
-    return group, masking.sample(clean), _infer_tool(clean, _C.tools[idx])
-
-
-_classify_cached = lru_cache(maxsize=_CACHE_LINES)(_classify_uncached)
-_render_cached = lru_cache(maxsize=_CACHE_LINES)(_render_uncached)
-
-# What a line decides, before its context (stage, following lines) is applied: False for a line that
-# reports nothing, else (rule, error_group, sample_line, tool).
-_Record = tuple[Rule, str, str, str]
-
-
-def _record(raw: str) -> _Record | bool:
-    """The decision on one raw (ANSI-free) line already known to hold a prefilter keyword."""
-    clean = masking.clean_line(raw)
-    if not clean:
-        return False
-    idx = _classify(clean)
-    if idx is None:
-        return False
-    rule = _C.rules[idx]
-    if rule.ignore:
-        return False
-    group, sample, tool = _render(idx, clean)
-    return rule, group, sample, tool
-
-
-class _LineCache:
-    """Raw line -> _Record | False, so a repeated line costs one dict lookup instead of a regex scan.
-
-    Two generations bound the memory: when the young one is full it becomes the old one, and a
-    line found in the old one is copied back into the young one (an approximate LRU without per-hit
-    bookkeeping).
-    """
-
-    def __init__(self, generation: int) -> None:
-        self.generation = generation
-        self.young: dict[str, _Record | bool] = {}
-        self.old: dict[str, _Record | bool] = {}
-
-    def lookup(self, lines: list[str]) -> list[_Record | bool]:
-        """One decision per line: cached ones looked up, the rest worked out by one prefilter pass."""
-        young = self.young
-        decisions: list = list(map(young.get, lines))
-        if None not in decisions:
-            return decisions
-        missing = [i for i, d in enumerate(decisions) if d is None]
-        old_get = self.old.get
-        unknown = []
-        for i in missing:
-            d = old_get(lines[i])
-            if d is None:
-                unknown.append(i)
-                decisions[i] = False
+    def feed(self, lines: list[str]) -> None:
+        """Scan the next lines of the log (ANSI codes may still be in them; line ends must not)."""
+        if self.pending:
+            self._resolve_pending(lines)
+        rules = self.rules
+        decisions = rules.lines.lookup(lines)
+        rule_list, tools, shared = rules.rules, rules.tools, rules.shared
+        base = self.offset
+        for i in compress(range(len(decisions)), decisions):
+            d = decisions[i]
+            if d.__class__ is Marker:
+                if d.stage is not None:
+                    self.stage = d.stage
+                if d.tool is not None:
+                    self.tool = d.tool or None
+                if d.segment:
+                    self.segment += 1
+                continue
+            idx, cause, command, activity, group, sample, tool, esbuild = d
+            rule = rule_list[idx]
+            stage = self.stage
+            if tool is None:
+                if esbuild:
+                    tool = self.tool or ("esbuild" if stage in ("install", "build") else "wrangler")
+                elif shared[idx]:
+                    tool = self.tool or (tools[idx] if tools[idx] != "auto" else "unknown")
+                else:
+                    tool = tools[idx]
+            relative = rule.relative
+            if not relative:
+                code = rule.error_code
+            elif relative == "stage":
+                code = STAGE_CATEGORY.get(stage, rule.error_code) if stage else rule.error_code
             else:
-                decisions[i] = d
-        if unknown:
-            # One prefilter pass over the unknown lines together, as over a log of just those lines.
-            joined = "\n".join([lines[i] for i in unknown]).lower()
-            for k in candidate_lines(joined, _C.prefilter):
-                i = unknown[k]
-                decisions[i] = _record(lines[i])
-        young.update({line: decisions[i] for i in missing if len(line := lines[i]) <= _LINE_CACHE_MAX_CHARS})
-        if len(young) >= self.generation:
-            self.old = young
-            self.young = {}
-        return decisions
+                code = (cause or command or tool_category(tool, stage)
+                        or (STAGE_CATEGORY[stage] if stage else activity or rule.error_code))
+            hit = [base + i + 1, code, group, tool, sample, 1, rule.weight, self.segment]
+            if rule.summary:
+                self.failed_segments.add(self.segment)
+            if rule.causes:
+                if self._look_ahead(rule, lines, i, hit):
+                    continue  # the cause may be in the next batch: added when it is resolved
+            self._add(hit)
+        self.offset += len(lines)
 
-    def clear(self) -> None:
-        self.young = {}
-        self.old = {}
+    def _add(self, hit: list) -> None:
+        key = (hit[1], hit[2], hit[3], hit[7])
+        k = self.index.get(key)
+        if k is not None:
+            self.entries[k][5] += 1
+        elif len(self.entries) < MAX_ERRORS:
+            self.index[key] = len(self.entries)
+            self.entries.append(hit)
+        else:
+            self.dropped += 1
+            best = self.overflow_best
+            if best is None or hit[6] > best[6]:
+                self.overflow_best = hit
+
+    def _look_ahead(self, rule: Rule, lines: list[str], i: int, hit: list) -> bool:
+        """Apply a cause from the following lines; True when the window runs past this batch."""
+        end = i + 1 + rule.lookahead
+        if self._apply_cause(rule, lines[i + 1:end], hit):
+            return False
+        if end <= len(lines):
+            return False
+        self.pending.append((rule, end - len(lines), hit, hit[0]))
+        return True
+
+    def _resolve_pending(self, lines: list[str]) -> None:
+        still = []
+        for rule, remaining, hit, line_no in self.pending:
+            if not self._apply_cause(rule, lines[:remaining], hit) and remaining > len(lines):
+                still.append((rule, remaining - len(lines), hit, line_no))
+                continue
+            self._add(hit)
+        self.pending = still
+
+    @staticmethod
+    def _apply_cause(rule: Rule, following: list[str], hit: list) -> bool:
+        for raw in following:
+            nxt = masking.clean_line(raw)
+            if not nxt:
+                continue
+            for c in rule.causes:
+                if c.pattern.search(nxt):
+                    hit[1], hit[6] = c.error_code, c.priority
+                    hit[2] = f"{hit[2]} {_cause_group(nxt)}"[: masking.MAX_GROUP_CHARS]
+                    return True
+        return False
+
+    def finish(self) -> Diagnosis:
+        for _, _, hit, _ in self.pending:  # windows that ran past the end of the log
+            self._add(hit)
+        self.pending = []
+        failing = min(self.failed_segments | {self.segment})
+
+        def weight(e: list) -> tuple[int, int]:
+            return e[6] - (0 if e[7] == failing else FINISHED_SEGMENT_PENALTY), -e[0]
+
+        entries = sorted(self.entries, key=lambda e: e[0])
+        errors = tuple(ErrorHit(e[0], e[1], e[2], e[3], e[4], e[5]) for e in entries)
+        candidates = entries + ([self.overflow_best] if self.overflow_best is not None else [])
+        primary = None
+        if candidates:
+            best = max(candidates, key=weight)
+            primary = next((h for h in errors if h.line_no == best[0] and h.error_code == best[1]), None)
+            if primary is None:
+                primary = ErrorHit(best[0], best[1], best[2], best[3], best[4], best[5])
+        return Diagnosis(errors, primary, self.dropped)
 
 
-# At most 2 x 32,768 lines of <= 256 characters (~20 MB worst case, ~7 MB on typical logs whose lines
-# average ~50 characters); longer lines are rare and seldom repeat.
-_LINE_CACHE_MAX_CHARS = 256
-_LINES = _LineCache(generation=32768)
+_CAUSE_GROUPS: dict[str, str] = {}
 
 
-# Platform lines that open a stage (Workers Builds / Pages), and the category a stage-relative
-# summary takes inside it.
-_STAGE_MARKERS: tuple[tuple[str, str], ...] = (
-    ("installing project dependencies", "dependency_install_failed"),
-    ("executing user build command", "build_command_failed"),
-    ("executing user command", "build_command_failed"),
-    ("executing user deploy command", "deploy_command_failed"),
-)
-
-
-def _stages(lowered: str) -> list[tuple[int, str]]:
-    """(0-based line index, category) of every stage marker, in line order."""
-    found = []
-    for marker, code in _STAGE_MARKERS:
-        pos = lowered.find(marker)
-        while pos >= 0:
-            found.append((lowered.count("\n", 0, pos), code))
-            pos = lowered.find(marker, pos + 1)
-    return sorted(found)
-
-
-def _stage_code(stages: list[tuple[int, str]], line: int, default: str) -> str:
-    code = default
-    for start, stage_code in stages:
-        if start > line:
-            break
-        code = stage_code
-    return code
-
-
-def _look_ahead(rule: Rule, lines: list[str], i: int) -> tuple[str, int, str] | None:
-    """(error_code, weight, cleaned cause line) from the first following line naming a cause."""
-    for j in range(i + 1, min(len(lines), i + 1 + rule.lookahead)):
-        nxt = masking.clean_line(lines[j])
-        if not nxt:
-            continue
-        for c in rule.causes:
-            if c.pattern.search(nxt):
-                return c.error_code, c.priority, nxt
-    return None
-
-
-@lru_cache(maxsize=1024)
 def _cause_group(cause_line: str) -> str:
     """The group suffix a cause line adds (causes repeat build after build: `[code: 10000]`)."""
-    return masking.scrub(masking.normalise(cause_line))
+    group = _CAUSE_GROUPS.get(cause_line)
+    if group is None:
+        group = masking.scrub(masking.normalise(cause_line))
+        if len(_CAUSE_GROUPS) < 4096 and len(cause_line) <= 512:
+            _CAUSE_GROUPS[cause_line] = group
+    return group
 
 
-def _diagnose_split(lines: list[str], text: str) -> Diagnosis:
-    """Diagnose `lines` (ANSI-free); `text` is them joined by newlines."""
-    hits: list[ErrorHit] = []
-    weights: list[int | None] = []
-    lowered: str | None = None  # only stage-relative and esbuild hits need the whole lowered log
-    stages: list[tuple[int, str]] | None = None
-    decisions = _LINES.lookup(lines)
-    for i in compress(range(len(decisions)), decisions):
-        rule, group, sample, tool = decisions[i]
-        code, weight = rule.error_code, rule.weight
-        if rule.stage_relative:
-            if stages is None:
-                if lowered is None:
-                    lowered = text.lower()
-                stages = _stages(lowered)
-            code = _stage_code(stages, i, code)
-        if rule.causes:
-            caused = _look_ahead(rule, lines, i)
-            if caused is not None:
-                code, weight, cause_line = caused
-                group = f"{group} {_cause_group(cause_line)}"[: masking.MAX_GROUP_CHARS]
-        if tool == "esbuild":
-            if lowered is None:
-                lowered = text.lower()
-            if "wrangler" in lowered:
-                tool = "wrangler"  # wrangler bundles with esbuild and prints its diagnostics
-        hits.append(ErrorHit(i + 1, code, group, tool, sample))
-        weights.append(None if rule.summary else weight)
-    # The root cause: the highest weight, earliest among equals; platform summaries never qualify.
-    causes = [k for k, w in enumerate(weights) if w is not None]
-    primary = hits[max(causes, key=lambda k: (weights[k], -k))] if causes else None
-    return Diagnosis(tuple(hits), primary)
+# -- entry points -----------------------------------------------------------------------------
+
+_DEFAULT: RuleSet | None = None
 
 
-def diagnose(text: str) -> Diagnosis:
-    """Diagnose a whole log; lines are split on \\n, \\r\\n or \\r."""
+def default_rules() -> RuleSet:
+    """The built-in rule set (built once per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        from bloqr_dagster.build_errors.detectors import RULES_VERSION
+        from bloqr_dagster.build_errors.detectors.registry import DETECTORS
+
+        _DEFAULT = RuleSet(DETECTORS, version=RULES_VERSION)
+    return _DEFAULT
+
+
+def _split(text: str) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = masking.strip_ansi(text)
-    return _diagnose_split(text.split("\n"), text)
+    return masking.strip_ansi(text).split("\n")
 
 
-def diagnose_bytes(data: bytes) -> Diagnosis:
-    return diagnose(data.decode("utf-8", errors="replace"))
+def diagnose(text: str, rules: RuleSet | None = None) -> Diagnosis:
+    """Diagnose a whole log; lines are split on \\n, \\r\\n or \\r."""
+    scanner = Scanner(rules or default_rules())
+    lines = _split(text)
+    for start in range(0, len(lines), BATCH_LINES):
+        scanner.feed(lines[start:start + BATCH_LINES])
+    return scanner.finish()
 
 
-def diagnose_lines(lines: Iterable[str]) -> Diagnosis:
-    """Diagnose a log given as lines (with or without line endings); line_no counts the items."""
-    items = [masking.strip_ansi(line.rstrip("\r\n")) for line in lines]
-    # An item must stay one line so that line_no matches the caller's numbering.
-    items = [s.replace("\r", " ").replace("\n", " ") if ("\r" in s or "\n" in s) else s for s in items]
-    return _diagnose_split(items, "\n".join(items))
+def diagnose_bytes(data: bytes, rules: RuleSet | None = None) -> Diagnosis:
+    return diagnose(data.decode("utf-8", errors="replace"), rules)
+
+
+def diagnose_lines(lines: Iterable[str], rules: RuleSet | None = None) -> Diagnosis:
+    """Diagnose a log given as lines (with or without line endings); line_no counts the items.
+    The iterable is consumed in batches, so a generator over a huge file stays in bounded memory."""
+    scanner = Scanner(rules or default_rules())
+    for batch in _batches(lines):
+        scanner.feed(batch)
+    return scanner.finish()
+
+
+def _batches(lines: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        line = masking.strip_ansi(line.rstrip("\r\n"))
+        if "\r" in line or "\n" in line:  # an item stays one line so that line_no matches the caller's
+            line = line.replace("\r", " ").replace("\n", " ")
+        batch.append(line)
+        if len(batch) == BATCH_LINES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -16,6 +16,17 @@ CATEGORIES: tuple[str, ...] = (
 
 Mask = tuple[re.Pattern[str], str]
 
+# Primary-selection weights (a rule's `rank`, or its priority): the hit of highest weight is a build's
+# root cause, the earliest among equals.
+RANK_CAUSE = 100  # names the cause (lockfile out of sync, missing module, auth, OOM)
+RANK_ERROR = 50  # a tool's specific error
+RANK_GENERIC = 30  # a line with a universal error marker only (the general layer)
+RANK_TOOL_SUMMARY = 20  # a tool says it failed (`ELIFECYCLE Command failed`, `exited with code 1`)
+RANK_STAGE_SUMMARY = 5  # the platform says which stage failed; a build's primary only when nothing else is
+# Hits in a segment of the log that was followed by another one (a step that finished) rank below every
+# hit of the first failing segment (see context.py).
+FINISHED_SEGMENT_PENALTY = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class ErrorHit:
@@ -24,12 +35,14 @@ class ErrorHit:
     error_group: str  # normalised, privacy-masked message
     tool: str  # the program that printed the line
     sample_line: str  # the line without prefixes/ANSI, private values masked
+    count: int = 1  # occurrences of this error (same category, group and tool) in the log
 
 
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
-    errors: tuple[ErrorHit, ...]
-    primary: ErrorHit | None  # the root cause; None = uncategorised
+    errors: tuple[ErrorHit, ...]  # one per distinct error, in log order of first occurrence
+    primary: ErrorHit | None  # the root cause; None = no error line at all
+    dropped: int = 0  # distinct errors beyond the per-log limit (counted, not listed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +58,9 @@ class Cause:
 class Rule:
     """One matcher: a regex over the cleaned line, gated by cheap lowercase keywords.
 
-    priority orders root causes: 100 = specific cause, 50-70 = specific build/tool error,
-    20-40 = a tool's own failure summary, 10 = the platform's stage summary. An `ignore` rule
-    claims a line as noise (warnings, progress) so that no lower-priority rule fires on it.
+    Rules are tried highest priority first; the first whose regex matches decides the line. An
+    `ignore` rule claims a line as noise (warnings, progress) so that no lower-priority rule fires
+    on it. The weight of a hit for the primary selection is `rank`, else `priority` (RANK_*).
     """
 
     name: str
@@ -62,13 +75,17 @@ class Rule:
     lookahead: int = 0  # how many following lines `causes` may look at
     ignore: bool = False
     rank: int | None = None  # primary-selection weight when it differs from the evaluation order
-    # A tool's generic failure summary (ELIFECYCLE, `error Command failed`, `Error: ...`) says a step
-    # failed, not which: its category follows the platform stage the line is in, when known.
-    stage_relative: bool = False
+    # "" = the category is error_code. "stage": a tool's generic failure summary (ELIFECYCLE, `error
+    # Command failed`) says a step failed, not which: the category of the stage the line is in.
+    # "general": a universal error marker: the category the line's words, its tool or its stage give
+    # (rules/general.py), error_code when none does.
+    relative: str = ""
     # A CI platform's closing stage summary (`Failed: error occurred while running build command`,
-    # `##[error]Process completed with exit code 1`): an error line with the stage's category, but
-    # never a build's root cause. A build whose only hits are summaries is uncategorised.
+    # `##[error]Process completed with exit code 1`): it marks its segment of the log as failed and
+    # is a build's primary only when there is no other evidence (rank RANK_STAGE_SUMMARY).
     summary: bool = False
+    origin: str = "built-in"  # or the user rules file that declared it
+    description: str = ""  # shown by `bloqr rules check` (user rules)
 
     @property
     def weight(self) -> int:
@@ -82,6 +99,9 @@ class Detector:
     name: str
     tool: str
     rules: tuple[Rule, ...]
+    # A format several tools print (esbuild's `✘ [ERROR]` inside wrangler or vite, Node's `Error:`):
+    # its lines are attributed to the tool running at that point when the line does not name one.
+    shared: bool = False
 
     @property
     def error_codes(self) -> tuple[str, ...]:

@@ -1,13 +1,18 @@
-"""The detector registry: every tool family's rules, in the order ties are broken."""
+"""The detector registry: every tool family's rules, in the order ties are broken.
+
+The general layer (rules/general.py) comes last: its rules have the lowest priorities, so a tool
+rule always claims a line first. Rules are validated when a rule set is built (ruleset.py).
+"""
 
 from __future__ import annotations
 
-from bloqr_dagster.build_errors.detectors.model import CATEGORIES, Detector
+from bloqr_dagster.build_errors.detectors.model import Detector
 from bloqr_dagster.build_errors.detectors.rules import (
     bun,
     ci,
     esbuild,
     frameworks,
+    general,
     generic,
     git,
     lint,
@@ -27,22 +32,5 @@ from bloqr_dagster.build_errors.detectors.rules import (
 # Order matters only between rules of equal priority matching the same line: earlier wins.
 DETECTORS: tuple[Detector, ...] = tuple(m.DETECTOR for m in (
     generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node,
-    frameworks, lint, shell, ci, platform,
+    frameworks, lint, shell, ci, platform, general,
 ))
-
-
-def validate(detectors: tuple[Detector, ...] = DETECTORS) -> None:
-    """Fail fast on a rule that names an unknown category or duplicates a name."""
-    seen: set[str] = set()
-    for det in detectors:
-        for r in det.rules:
-            if r.name in seen:
-                raise ValueError(f"duplicate rule name {r.name!r}")
-            seen.add(r.name)
-            codes = [r.error_code, *(c.error_code for c in r.causes)]
-            for code in codes:
-                if not r.ignore and code not in CATEGORIES:
-                    raise ValueError(f"rule {r.name!r}: unknown error_code {code!r}")
-
-
-validate()

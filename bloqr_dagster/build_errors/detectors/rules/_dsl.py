@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bloqr_dagster.build_errors.detectors.model import Cause, Mask, Rule
+from bloqr_dagster.build_errors.detectors.model import RANK_STAGE_SUMMARY, Cause, Mask, Rule
 
 
 def rule(
@@ -20,17 +20,20 @@ def rule(
     lookahead: int = 0,
     ignore: bool = False,
     rank: int | None = None,
-    stage_relative: bool = False,
+    relative: str = "",
     summary: bool = False,
     flags: int = 0,
 ) -> Rule:
+    """A built-in rule; the rule set checks at load that every branch of `pattern` holds a keyword."""
     if not keywords:
         raise ValueError(f"rule {name}: needs at least one keyword for the prefilter")
+    if summary and rank is None:
+        rank = RANK_STAGE_SUMMARY
     return Rule(
         name=name, error_code=error_code, pattern=re.compile(pattern, flags),
         keywords=tuple(k.lower() for k in keywords), priority=priority, tool=tool, masks=masks,
-        group=group, causes=causes, lookahead=lookahead, ignore=ignore, rank=rank,
-        stage_relative=stage_relative, summary=summary,
+        group=group, causes=causes, lookahead=lookahead, ignore=ignore, rank=rank, relative=relative,
+        summary=summary,
     )
 
 

@@ -19,6 +19,6 @@ DETECTOR = Detector("bun", "bun", (
          r"|.+@\S+ failed to resolve)", "failed to resolve", "no version matching", "error: get", "not found",
          priority=70),
     rule("bun-script-exited", "build_command_failed", r"^error: script \"[^\"]+\" exited with code \d+",
-         "exited with code", priority=20, stage_relative=True,
+         "exited with code", priority=20, relative="stage",
          masks=(mask(r'script "[^"]+"', 'script "<SCRIPT>"'),)),
 ))

@@ -11,7 +11,8 @@ DETECTOR = Detector("ci", "github-actions", (
          r" (?:has |was )?(?:timed out|exceeded (?:the )?(?:maximum|max) (?:time|duration))|Build exceeded maximum"
          r" time|exceeded the (?:build )?time limit|Time limit exceeded|The operation was canceled\."
          r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than",
-         "maximum execution time", "timed out", "exceeded maximum time", "time limit", "operation was canceled",
+         "maximum execution time", "timed out", "exceeded maximum time", "exceeded the max", "exceeded max",
+         "time limit", "operation was canceled",
          "no output has been received", "took longer than", priority=100, tool="auto",
          masks=(mask(r"(runner )(.+?)( has exceeded)", r"\1<RUNNER>\3"),
                 mask(r"(execution time of )\d+(?=\.?\s*$)", r"\1<N>"))),

@@ -1,7 +1,7 @@
 """esbuild diagnostics (`✘ [ERROR] ...`, `X [ERROR]` in snapshots, `file:1:2: ERROR: ...`).
 
-wrangler bundles with esbuild and prints the same format; the engine reports the tool as
-`wrangler` when the log shows wrangler ran.
+wrangler, vite, astro and others bundle with esbuild and print the same format: a line is attributed
+to the tool running when it was printed (context.py), else by the stage (deploy: wrangler).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _file_or_module(keyword: str, placeholder_for_paths: str = "<FILE>") -> tupl
     )
 
 
-DETECTOR = Detector("esbuild", "esbuild", (
+DETECTOR = Detector("esbuild", "esbuild", shared=True, rules=(
     rule("esbuild-could-not-resolve", "module_not_found",
          rf"{ERR} Could not resolve \"|\bERROR: Could not resolve \"", "could not resolve", priority=100,
          masks=(mask(r'(Could not resolve )"[^"]*"', r'\1"<MODULE>"'),)),
@@ -35,8 +35,9 @@ DETECTOR = Detector("esbuild", "esbuild", (
     rule("esbuild-syntax", "build_command_failed", r"\bERROR: (?:Expected .+ but found|Unexpected |Unterminated )",
          "error: expected", "error: unexpected", "error: unterminated", priority=60,
          masks=(mask(r'"[^"]*"', '"<TOKEN>"'),)),
-    rule("esbuild-build-failed-wrangler", "wrangler_error", rf"{ERR} Build failed with \d+ errors?", "build failed",
-         priority=20, tool="wrangler"),
+    # `✘ [ERROR] Build failed with 3 errors:`: wrangler's bundle step, or vite's, per the tool running
+    rule("esbuild-build-failed-summary", "build_command_failed", rf"{ERR} Build failed with \d+ errors?",
+         "build failed", priority=20, relative="general"),
     rule("esbuild-build-failed", "build_command_failed", r"^Build failed with \d+ errors?", "build failed",
          priority=20),
     rule("esbuild-file-error", "build_command_failed", r"^\S+:\d+:\d+: ERROR: ", "error:", priority=55,

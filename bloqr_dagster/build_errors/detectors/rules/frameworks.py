@@ -48,8 +48,10 @@ DETECTOR = Detector("frameworks", "next", (
          "failed to compile", "turbopack build failed", "transform failed", priority=25),
     rule("framework-build-summary", "build_command_failed",
          r"^> Build error occurred|Next\.js build worker exited with code|^(?:x|✗|×) Build failed in \d"
-         r"|^error during build:|^Error: Command \"[^\"]+\" exited with \d+|^▲\s+Error: Command \""
-         r"|^> Build failed because of webpack errors",
-         "build error occurred", "build worker exited", "build failed", "error during build", "exited with",
-         priority=20, masks=(mask(r'(Command )"[^"]+"', r'\1"<COMMAND>"'),)),
+         r"|^error during build:|^> Build failed because of webpack errors",
+         "build error occurred", "build worker exited", "build failed", "error during build", priority=20),
+    # Vercel's closing line names the command that failed, which says the stage
+    rule("vercel-command-exited", "build_command_failed", r"^(?:▲\s+)?Error: Command \"[^\"]+\" exited with \d+",
+         "exited with", priority=20, tool="vercel", summary=True, relative="general",
+         masks=(mask(r'(Command )"[^"]+"', r'\1"<COMMAND>"'),)),
 ))

@@ -1,4 +1,4 @@
-"""Tool-independent causes: missing files, memory exhaustion; and noise the other rules must not fire on."""
+"""Tool-independent causes: missing files, memory exhaustion; and progress noise other rules must not fire on."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from bloqr_dagster.build_errors.detectors.model import Detector
 from bloqr_dagster.build_errors.detectors.rules._dsl import rule
 
 DETECTOR = Detector("generic", "auto", (
-    # Noise first: warnings and progress lines that mention errors without being one.
-    rule("noise-warning", "not_an_error",
-         r"^(?:▲ \[WARNING\]|⚠|\(node:\d+\) (?:\[\w+\] )?Warning|npm (?:warn|WARN)\b|warning[ :]|WARN(?:ING)?\b"
-         r"|\[WARN\]|yarn warn|(?:➤ )?YN0(?:002|060|086):|Warning:)", "warn", "⚠", priority=150, ignore=True),
+    # Noise first: progress lines that mention errors without being one (warnings: rules/general.py).
     rule("noise-progress", "not_an_error",
          r"^(?:HEAD is now at |Executing user (?:build |deploy )?command|Installing project dependencies:"
          r"|🪵\s+Logs were written)",

@@ -18,9 +18,10 @@ KEYWORDS = ("getaddrinfo", "etimedout", "esockettimedout", "econn", "ehostunreac
             "fetch failed", "aborted", "network connectivity")
 
 DETECTOR = Detector("network", "auto", (
-    # Retries logged at info/verbose level may recover: they rank below real errors.
+    # Retries logged at info/verbose level may recover: they rank below real errors. (At warn level they
+    # are warnings, never errors: rules/general.py.)
     rule("network-retry-noise", "network_error",
-         rf"^(?:npm )?(?:verb|verbose|info|http|sill|silly|timing|warn|WARN)\b.*(?:{NET})", *KEYWORDS,
+         rf"^(?:npm )?(?:verb|verbose|info|http|sill|silly|timing)\b.*(?:{NET})", *KEYWORDS,
          priority=160, rank=45),
     # Refused connections usually mean a service the app expects at build time (a database on
     # localhost) is not running: below a framework's own error, above summaries.

@@ -11,7 +11,8 @@ DETECTOR = Detector("node", "node", (
          r"|<--- (?:Last few GCs|JS stacktrace) --->"
          r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
          r"|allocation failure;? (?:scavenge|GC) might not succeed",
-         "heap", "last few gcs", "js stacktrace", "ms: mark", "ms: scavenge", "allocation fail", priority=100),
+         "heap", "last few gcs", "js stacktrace", "ms: mark", "ms: scavenge", "allocation fail", "fatal error",
+         priority=100),
     rule("node-version-required", "node_version_mismatch",
          r"You are using Node\.js \S+\. For .+ is required|Node(?:\.js)? (?:version )?v?\d\S* is (?:not supported"
          r"|unsupported)|requires (?:at least )?Node(?:\.js)? (?:v?\d|version)|Please upgrade (?:your )?Node"
@@ -34,7 +35,4 @@ DETECTOR = Detector("node", "node", (
          r"The \"\w+\" argument must be (?:of type|an instance of|one of)", "argument must be", priority=50,
          masks=(mask(r'The "\w+" argument', 'The "<ARG>" argument'),)),
     rule("node-syntax-error", "build_command_failed", r"\bSyntaxError: ", "syntaxerror", priority=50),
-    rule("node-error-line", "build_command_failed",
-         r"^(?:▲\s+)?(?:\[?(?:Uncaught )?(?:[A-Z]\w*)?Error:? \S|Error \[ERR_[A-Z_]+\])", "error", stage_relative=True,
-         priority=9, rank=22),  # evaluated last (any specific rule claims the line first), ranked above summaries
-))
+), shared=True)  # any Node program prints these: the running tool is the better name

@@ -36,8 +36,8 @@ DETECTOR = Detector("pnpm", "pnpm", (
          masks=(mask(r'"[^"]*@workspace:[^"]*"', '"<PACKAGE>@workspace:<SPEC>"'),
                 mask(r'(package named )"[^"]*"', r'\1"<PACKAGE>"'))),
     rule("pnpm-recursive-fail", "build_command_failed", r"ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL\b",
-         "err_pnpm", stage_relative=True, priority=20),
+         "err_pnpm", relative="stage", priority=20),
     rule("pnpm-elifecycle", "build_command_failed", r"\bELIFECYCLE\b.*(?:Command|Test) failed", "elifecycle",
-         stage_relative=True, priority=20),
+         relative="stage", priority=20),
     rule("pnpm-other", "dependency_install_failed", r"\bERR_PNPM_[A-Z_]+\b", "err_pnpm", priority=40),
 ))

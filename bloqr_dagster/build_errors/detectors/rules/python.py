@@ -13,7 +13,7 @@ DETECTOR = Detector("python", "pip", (
          r"|(?:Python|python) (?:version )?\S+ (?:is not available|is not installed|not found)"
          r"|Unable to find (?:a )?(?:suitable )?Python|Could not find (?:a )?(?:suitable )?Python"
          r"|version .* of python not found|Requires-Python|python_requires|python-build: definition not found",
-         "python", "interpreter", priority=100, tool="uv",
+         "python", "interpreter", "pyenv", priority=100, tool="uv",
          masks=(mask(r"(Python )\d+(?:\.\d+)*", r"\1<VERSION>"),)),
     rule("pages-python-tool-spec", "python_version_error",
          r"Detected the following tools from environment:.*\bpython@(?!\d)|^Installing python (?=\S*\d)(?!\d)\S+$",

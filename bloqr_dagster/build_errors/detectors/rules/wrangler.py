@@ -1,8 +1,10 @@
 """wrangler (Workers/Pages CLI): config, API, bundling and upload errors, with multi-line causes.
 
 `A request to the Cloudflare API (...) failed.` only says which call failed; the cause
-(`Authentication error [code: 10000]`, `... [code: 10014]`) follows on the next lines, so
-that rule looks ahead and takes its category and group from the cause.
+(`Authentication error [code: 10000]`, `... [code: 10014]`, a limit, a missing resource, a network
+failure) follows on the next lines, so that rule looks ahead and takes its category and group from
+the cause. Any other `✘ [ERROR]` line is esbuild's format, shared with vite and others: the general
+layer attributes it to the tool running at that point (rules/general.py).
 """
 
 from __future__ import annotations
@@ -15,14 +17,21 @@ AUTH = (r"Authentication error|Unable to authenticate|\[code: (?:10000|10001|910
         r"|Unauthorized|Invalid access token|not authorized|Invalid API Token|API token may have expired"
         r"|\bCode 10000\b|\(code 1031\)|You are not authenticated|You are not logged in|\bNot logged in\b"
         r"|CLOUDFLARE_API_TOKEN environment variable")
-AUTH_KEYWORDS = ("authenticat", "code: 1000", "code: 9", "code: 7403", "code: 6003", "code: 6111", "unauthorized",
-                 "access token", "not authorized", "api token", "code 10000", "code 1031", "logged in",
-                 "cloudflare_api_token")
+AUTH_KEYWORDS = ("authenticat", "[code: ", "unauthorized", "access token", "not authorized", "api token",
+                 "code 10000", "code 1031", "logged in", "cloudflare_api_token")
+# What the lines after `A request to the Cloudflare API (...) failed.` say the failure was.
+API_CAUSES = (
+    cause(AUTH, "auth_error", 100),
+    cause(r"fetch failed|\bE(?:TIMEDOUT|CONNRESET|CONNREFUSED|AI_AGAIN|NOTFOUND)\b|socket hang up", "network_error", 90),
+    # limits, quotas, not found, conflicts and any other coded API error stay wrangler errors, grouped apart
+    cause(r"\[code: \d+\]|(?i:limit|quota|too many|exceeded|not found|does not exist|already exists)",
+          "wrangler_error", 60),
+)
 
 DETECTOR = Detector("wrangler", "wrangler", (
     rule("wrangler-api-request-failed", "wrangler_error", r"A request to the Cloudflare API \([^)]*\) failed",
          "a request to the cloudflare api", priority=40,
-         causes=(cause(AUTH, "auth_error", 100), cause(r"\[code: \d+\]", "wrangler_error", 60)), lookahead=6),
+         causes=API_CAUSES, lookahead=6),
     rule("wrangler-auth", "auth_error", AUTH, *AUTH_KEYWORDS, priority=100,
          masks=(mask(r"(assign its value to )\S*$", r"\1CLOUDFLARE_API_TOKEN."),)),
     rule("wrangler-config-file-missing", "wrangler_error",
@@ -51,6 +60,4 @@ DETECTOR = Detector("wrangler", "wrangler", (
          "should have", "reserved", "must be", "not a valid", "is required", "but got", priority=60),
     rule("wrangler-uncaught-at-startup", "wrangler_error", r"^Uncaught (?:\w+)?Error:", "uncaught", priority=60,
          masks=(mask(r"(Error: )\w+( is not defined)", r"\1<IDENTIFIER>\2"),)),
-    rule("wrangler-error-line", "wrangler_error", rf"{ERR} ", "[error]", priority=40,
-         masks=(mask(r'^((?:✘|X|×) \[ERROR\] )"[^"]*"( is not a valid)', r'\1"<FEATURE>"\2'),)),
 ))

@@ -10,6 +10,8 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 BERRY_ERRORS = r"YN00(?:01|09|18|35|41|82)"
 
 DETECTOR = Detector("yarn", "yarn", (
+    rule("yarn-berry-warning", "not_an_error", r"\bYN0(?:002|060|086):", "yn0002", "yn0060", "yn0086", priority=150,
+         ignore=True),
     rule("yarn-berry-lockfile", "lockfile_out_of_sync", r"\bYN0028:", "yn0028", priority=100,
          masks=(mask(r'"[^"]*@npm:[^"]*"', '"<PACKAGE>@npm:<VERSION>"'),)),
     rule("yarn-lockfile-forbidden", "lockfile_out_of_sync",
@@ -24,6 +26,7 @@ DETECTOR = Detector("yarn", "yarn", (
          "no project found", priority=100),
     rule("yarn-package-manager-mismatch", "dependency_install_failed",
          r"defines \"packageManager\": \"yarn@|This project's package\.json defines", "packagemanager",
+         "package.json defines",
          priority=70),
     rule("yarn-not-found", "dependency_install_failed",
          r"^error (?:Couldn't find (?:package|any versions for) |An unexpected error occurred: "
@@ -37,5 +40,5 @@ DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-berry-failed", "dependency_install_failed", r"\bYN0000: .*Failed with errors", "failed with errors",
          priority=20),
     rule("yarn-command-failed", "build_command_failed", r"^error Command failed with exit code", "command failed",
-         stage_relative=True, priority=20),
+         relative="stage", priority=20),
 ))

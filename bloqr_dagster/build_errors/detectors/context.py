@@ -1,0 +1,152 @@
+"""Where in a build a line is: the stage (clone, install, build, deploy) and the command running.
+
+Platforms announce their stages (`Installing project dependencies: npm ci`, Vercel's
+`Running "install" command`, Render's `==> Cloning from`, CodeBuild's `Entering phase BUILD`),
+and shells, CI runners and package managers echo the commands they start (`$ npm ci`,
+`##[group]Run npm run build`, `> vite build`, docker's `#8 [4/6] RUN npm ci`). A `Marker` is what
+one such line says; the engine carries the latest stage and running tool forward, so that a
+generic error (`Error: ...`, `ELIFECYCLE Command failed`) takes the category of the stage it is
+in, and a line in a format several tools share (esbuild's `✘ [ERROR]`) is attributed to the tool
+that was running when it was printed, not to any tool seen somewhere in the log.
+
+Every command echo or stage marker also starts a new *segment* of the log: a segment followed by
+another one finished (platforms and `set -e` scripts stop at the first failing step), which the
+primary selection uses to prefer the first segment that failed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STAGES = ("clone", "install", "build", "deploy")
+STAGE_CATEGORY = {
+    "clone": "clone_failed", "install": "dependency_install_failed", "build": "build_command_failed",
+    "deploy": "deploy_command_failed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """What a stage marker, command echo or tool banner says. stage None = unchanged; tool None =
+    unchanged, "" = no known tool is running (a package manager running a script, say)."""
+
+    stage: str | None
+    tool: str | None
+    segment: bool  # a new step starts here
+
+
+# Lowercase keywords that find marker lines (merged into the engine's prefilter).
+KEYWORDS = (
+    "cloning", "prepare the repo", "preparing git", "source from git", "fetching changes", "entering phase",
+    "installing project dependencies", "installing tools", "installing npm", "running \"", "installing dependencies",
+    "executing user", "build.command", "running build", "executing \"step_script\"", "## starting", "deploying",
+    "deploy site", "==> ", "run ", "$ ", "+ ", "> ", "running command", "executing command", "step ",
+    "wrangler", "building for production", "building ssr bundle", "next.js", "astro", "nuxt", "hugo v",
+)
+
+# Platform stage markers: (regex over the cleaned line, stage). Matched at the start of the line.
+_STAGE_LINES: tuple[tuple[str, str], ...] = (
+    (r"Cloning (?:repository|into |from |(?:github|gitlab|bitbucket)\.(?:com|org)/)|==> Cloning from "
+     r"|Starting to prepare the repo for build|Preparing Git Reference|Getting source from Git repository"
+     r"|Fetching changes(?: with git depth|\.\.\.)|Entering phase DOWNLOAD_SOURCE", "clone"),
+    (r"Installing project dependencies|Installing tools and dependencies|Installing (?:npm|NPM) (?:packages|modules)"
+     r" using|Running \"install\" command|Installing dependencies(?:\.\.\.)?$|Entering phase (?:INSTALL|PRE_BUILD)",
+     "install"),
+    (r"Executing user (?:build )?command|build\.command from netlify\.toml|Running \"(?:vercel )?build\""
+     r"|Running build in |Entering phase BUILD|Executing \"step_script\" stage|## Starting (?:Frontend|Backend) Build",
+     "build"),
+    (r"Executing user deploy command|Deploying your site to|Starting to deploy site|Deploying outputs"
+     r"|==> (?:Uploading build|Deploying)|Deploy site$|Entering phase POST_BUILD", "deploy"),
+)
+
+# Command echoes: the command is group `cmd`. `$ `, `+ ` and `> ` echoes count only when the command
+# is a known program (pnpm's `+ react 18.2.0` lists packages; npm's `> pkg@1.0.0 build` names a script).
+_COMMAND_LINES = re.compile(
+    r"^(?:Executing user (?:build |deploy )?command: |##\[group\]Run |Run (?=[\w./@-]+(?: |$))(?!.*`)"
+    r"|#\d+ \[[^\]]{1,60}\] RUN |Step \d+/\d+ : RUN |Running command |# Executing command: "
+    r"|==> Running (?:build command )?'|Running \"install\" command: `|Running \"|(?P<echo>[$+>]) )"
+    r"(?P<cmd>[^\n]{1,300})")
+
+_BANNERS = re.compile(
+    r"^(?:⛅\ufe0f?\s*(?P<wrangler>wrangler) \d|(?P<vite>vite) v\d+\.\d+\S* building|▲ (?P<next>Next)\.js \d"
+    r"|(?P<astro>astro)\s+v\d|(?P<nuxt>Nuxt|Nuxi) \d|(?P<hugo>hugo) v\d|(?P<gatsby>gatsby) (?:build|v\d))", re.I)
+
+_RUNNERS = {"npx", "bunx", "pnpx", "exec", "dlx", "x"}
+PACKAGE_MANAGERS = {"npm", "pnpm", "yarn", "bun", "pip", "pip3", "uv", "poetry", "pipenv", "bundle", "gem",
+                    "composer", "corepack", "deno"}
+_INSTALL_VERBS = {"install", "i", "ci", "clean-install", "add", "sync", "update", "restore"}
+# Programs whose echo is a command line (first word after runners).
+KNOWN_TOOLS = {
+    "node", "python", "python3", "git", "docker", "make", "sh", "bash", "cd", "vite", "next", "astro", "nuxt",
+    "nuxi", "svelte-kit", "remix", "react-router", "gatsby", "hugo", "jekyll", "eleventy", "webpack", "rollup",
+    "esbuild", "tsc", "vue-tsc", "svelte-check", "eslint", "prettier", "turbo", "nx", "wrangler", "vercel",
+    "netlify", "firebase", "react-scripts", "vue-cli-service", "ng", "parcel", "tsup", "vitest", "jest",
+    "opennextjs-cloudflare", "next-on-pages", "mkdocs", "zola", "cargo", "go",
+}
+_DEPLOYERS = {"wrangler": ("deploy", "publish", "pages", "versions"), "vercel": ("deploy", "--prod"),
+              "netlify": ("deploy",), "firebase": ("deploy",), "opennextjs-cloudflare": ("deploy", "upload")}
+_ACTIONS = {"actions/checkout": ("clone", ""), "cloudflare/wrangler-action": ("deploy", "wrangler"),
+            "cloudflare/pages-action": ("deploy", "wrangler"), "actions/setup-node": ("install", ""),
+            "actions/setup-python": ("install", ""), "pnpm/action-setup": ("install", "pnpm"),
+            "oven-sh/setup-bun": ("install", "bun")}
+
+_STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STAGE_LINES)))
+
+
+def command_marker(cmd: str, echo: bool) -> Marker | None:
+    """The stage and tool a command line implies; None when an echo does not look like a command."""
+    words = cmd.strip().strip("`'\"").split()
+    if not words:
+        return None
+    if "@" in words[0] and "/" in words[0]:  # a GitHub Actions `uses:` step
+        stage, tool = _ACTIONS.get(words[0].split("@", 1)[0].lower(), (None, ""))
+        return Marker(stage, tool, True)
+    rest = [w for w in words if not w.startswith("-")]
+    while rest and (rest[0] in _RUNNERS or rest[0].startswith(("node_modules/.bin/", "./node_modules/.bin/"))):
+        rest[0] = rest[0].rsplit("/", 1)[-1]
+        if rest[0] in _RUNNERS:
+            rest = rest[1:]
+        else:
+            break
+    if not rest:
+        return None
+    first = rest[0].lower().rsplit("/", 1)[-1]
+    second = rest[1].lower() if len(rest) > 1 else ""
+    if first in PACKAGE_MANAGERS:
+        if second in _RUNNERS and len(rest) > 2:  # `pnpm exec vite build`, `yarn dlx wrangler deploy`
+            return command_marker(" ".join(rest[2:]), echo)
+        if second in _INSTALL_VERBS or (first == "yarn" and not second) or (second == "-m" and "pip" in rest):
+            return Marker("install", first, True)
+        script = rest[2].lower() if second == "run" and len(rest) > 2 else second
+        if script.startswith(("deploy", "publish", "release")):
+            return Marker("deploy", "", True)
+        if script.startswith(("build", "generate", "export", "compile")):
+            return Marker("build", "", True)
+        return Marker(None, "", True)
+    if first not in KNOWN_TOOLS:
+        return None if echo else Marker(None, "", True)
+    if first == "git":
+        return Marker("clone" if second in ("clone", "fetch", "checkout", "submodule", "pull") else None, "git", True)
+    if first in _DEPLOYERS and any(w in _DEPLOYERS[first] for w in (w.lower() for w in rest[1:])):
+        return Marker("deploy", first if first != "opennextjs-cloudflare" else "wrangler", True)
+    if first in ("cd", "sh", "bash", "make", "node", "python", "python3", "docker", "cargo", "go"):
+        return Marker(None, "" if first not in ("docker", "make") else first, True)
+    return Marker("build", "next" if first == "next-on-pages" else first, True)
+
+
+def marker(clean: str) -> Marker | None:
+    """The marker a cleaned line is, if any."""
+    m = _STAGE_RE.match(clean)
+    if m is not None:
+        stage = _STAGE_LINES[int(m.lastgroup[1:])][1]
+        c = _COMMAND_LINES.match(clean)
+        tool = command_marker(c.group("cmd"), False).tool if c and stage in ("build", "deploy") else ""
+        return Marker(stage, tool if tool is not None else "", True)
+    c = _COMMAND_LINES.match(clean)
+    if c is not None:
+        return command_marker(c.group("cmd"), c.group("echo") is not None)
+    b = _BANNERS.match(clean)
+    if b is not None:
+        return Marker(None, b.lastgroup, False)
+    return None

@@ -1,0 +1,199 @@
+"""The general layer: universal error markers under the tool rules, and what a marked line means.
+
+Tool rules know formats (`npm error code ERESOLVE`, `error TS2322`). A line no tool rule claims but
+that carries a universal marker (`error:`, `ERROR`, `ERR!`, `fatal:`, `[ERROR]`, `✘`, `Error:`,
+`panic:`, an exception, `exited with code 2`, `FAILED`) is still an error line. Its category comes
+from, in order:
+
+1. the cause its words name (`ECONNRESET`, `unauthorized`, `cannot find module`, `lockfile ...
+   frozen`): `cause_category`;
+2. the command it says failed (docker's `process "/bin/sh -c npm ci" did not complete`, Vercel's
+   `Command "npm run build" exited with 1`): `command_category`;
+3. the tool that printed it, from the line itself (`npm error`, `git`'s `fatal:`, `[vite]`) or the
+   command running at that point (see context.py): wrangler's errors are `wrangler_error`, tsc's
+   `typescript_error`, a package manager's follow the stage (`tool_category`);
+4. the build stage the line is in (clone, install, build, deploy);
+5. when the stage is not known, the activity its words name (`deploy`, `install`, `clone`,
+   `compile`): `activity_category`; else `build_command_failed`.
+
+So a plainly failing line in a format no rule knows lands in a sensible category. A warning is
+never an error: a line whose first severity word is a warning is claimed as noise before any rule
+sees it (`warning ts(6133)` of `astro check`, `npm warn`, `⚠`, `[WARNING]`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bloqr_dagster.build_errors.detectors.context import PACKAGE_MANAGERS, STAGE_CATEGORY, command_marker
+from bloqr_dagster.build_errors.detectors.model import RANK_GENERIC, RANK_TOOL_SUMMARY, Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import rule
+
+# The severity words a line can open with; the first one decides whether a line is an error at all.
+_ERROR_WORD = r"(?i:\berror\b|\berr!|\bfatal\b|\bfailed\b|\bfail\b|\bpanic\b)|[✘✖×❌]"
+_PREFIX = r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\] )?"  # an optional tool prefix: `sh: `, `[vite] `, `pip `
+
+DETECTOR = Detector("general", "auto", (
+    # A warning is never an error: a line whose first severity word is a warning is noise.
+    rule("warning-first", "not_an_error",
+         rf"^(?:(?!{_ERROR_WORD}).){{0,200}}?(?<![\w'\"/.@-])(?i:warn(?:ing)?)(?=[\s:\])!(]|$)|^⚠|^▲ \[WARNING\]",
+         "warn", "⚠", priority=150, ignore=True),
+    rule("error-marker", "build_command_failed",
+         # `error: x`, `Error: x`, `fatal: x`, `tool: error: x`, `error[E0425]: x`, `FATAL ERROR: x`, `panic: x`
+         rf"^{_PREFIX}(?:error|Error|ERROR|fatal|Fatal|FATAL(?: ERROR)?|panic)(?:\[[\w-]+\])?: +\S"
+         # `[ERROR] x`, `✘ [ERROR] x`, `X [ERROR] x` (snapshots), `[vite] [error] x`
+         rf"|^{_PREFIX}(?:[✘✖×X] )?\[(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal)\]:? *\S"
+         # `npm ERR! x`, `gyp ERR! x` (not npm's indented detail lines)
+         r"|^(?:[\w@.-]+ )?ERR! [A-Za-z]"
+         # `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`
+         r"|^(?:npm |pnpm |yarn )?(?:error|ERROR) [A-Za-z\"'`(\[]"
+         # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`
+         r"|^(?:✘|✖|×|❌|✗) +\S"
+         # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
+         # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
+         r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
+         r"|^Error \[ERR_\w+\]|^thread '[^']*' panicked at",
+         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "exception", priority=6, relative="general",
+         rank=RANK_GENERIC),
+    rule("shell-error", "build_command_failed",
+         # `sh: 1: cd: can't cd to build/server`, `bash: line 3: x: Permission denied`, `/bin/sh: x`
+         r"^(?:/[\w/]*/)?(?:ba|da|z)?sh: (?:line )?\d+: \S", "sh: ", priority=6, relative="general",
+         rank=RANK_GENERIC),
+    rule("exit-status", "build_command_failed",
+         # `Command "x" exited with 1`, `exit status 2`, `exited with code 1`, `returned non-zero exit
+         # status 1`, `did not complete successfully: exit code: 1`, `failed with exit code 1`
+         r"\b(?:exit|exited|exits|returned|completed|failed|terminated|finished)\b[\w \-:]{0,40}?\b(?:code|status)\b"
+         r":? ?\(?-?[1-9]\d*\b|\bexited with -?[1-9]\d*\b",
+         "exit", "returned", "completed", "failed", "terminated", "finished", priority=5, relative="general",
+         rank=RANK_TOOL_SUMMARY),
+    rule("failed-summary", "build_command_failed",
+         # `FAILED`, `FAIL src/a.test.ts`, `BUILD FAILED`, `Command failed`, `Build failed`, `Deployment failed`
+         r"(?<![\w-])FAILED(?![\w-])|^FAIL +\S|\b(?:[Cc]ommand|[Bb]uild|[Cc]ompil(?:e|ation)|[Dd]eploy(?:ment)?"
+         r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload) failed\b",
+         "failed", "fail ", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
+    rule("traceback", "build_command_failed", r"^Traceback \(most recent call last\):", "traceback", priority=5,
+         relative="general", rank=RANK_TOOL_SUMMARY - 2),
+), shared=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# What a general line means
+
+def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), code) for p, code in pairs)
+
+
+# Causes a line can name in any tool's words, most specific first.
+_CAUSES = _words((
+    (r"(?i)out of memory|heap limit|\boom\b|memory limit|\bENOMEM\b|cannot allocate memory", "out_of_memory"),
+    (r"(?i)time ?limit|deadline exceeded|maximum execution time|timed out after \d+ ?(?:min|h)", "timeout"),
+    (r"(?i)\bE(?:TIMEDOUT|CONNRESET|CONNREFUSED|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH)\b|getaddrinfo"
+     r"|socket hang up|could not resolve host|name resolution|connection (?:refused|reset|timed out|closed)"
+     r"|network (?:error|is unreachable)|\b(?:502|503|504)\b|service unavailable|bad gateway|tls handshake"
+     r"|certificate (?:has expired|verify failed)|ssl", "network_error"),
+    (r"(?i)unauthori[sz]ed|\bforbidden\b|\b40[13]\b|authenticat|invalid (?:api )?(?:token|credentials|key)"
+     r"|not logged in|login required|access denied|api[ _]token|permission denied \(publickey", "auth_error"),
+    (r"(?i)lock ?file.{0,60}(?:out of date|outdated|not up.to.date|out of sync|needs to be updated|would have been"
+     r" modified|frozen|mismatch|doesn't match|does not match|had changes)|(?:frozen|immutable).{0,40}lock ?file",
+     "lockfile_out_of_sync"),
+    (r"(?i)cannot find module|could not resolve\b(?! host)|failed to resolve (?:import|module|entry)|module not found"
+     r"|can't resolve|unable to resolve module|no module named|cannot find package|unresolved import"
+     r"|does not provide an export named|is not exported by|no matching export", "module_not_found"),
+    (r"(?i)command not found|not found in \$?path|is not recognized as an internal|executable file not found"
+     r"|: not found$", "command_not_found"),
+    (r"(?i)\bnode(?:\.js)? (?:version|v?\d+)[^.]{0,40}(?:not supported|unsupported|required|incompatible)"
+     r"|(?:requires|required|unsupported|incompatible) node|\bEBADENGINE\b", "node_version_mismatch"),
+    (r"(?i)\bpython (?:version|interpreter|\d)[^.]{0,40}(?:not found|not available|not supported|not installed"
+     r"|unsupported|required)|requires-python|no (?:python )?interpreter", "python_version_error"),
+    (r"\bTS\d{4}\b|(?i:type error|is not assignable to|type-?check)", "typescript_error"),
+    (r"(?i)(?:output|dist|build|publish|public|out)(?: directory| dir| folder)\b.{0,60}(?:not found|does not exist"
+     r"|missing|doesn't exist|is empty)|no (?:build )?output (?:directory|folder)", "build_output_missing"),
+    (r"(?i)\bENOENT\b|no such file or directory|(?:file|package\.json|config(?:uration)? file) (?:not found"
+     r"|does not exist|is missing)|could not (?:find|read|open) (?:file|package\.json)", "missing_file"),
+))
+
+# Activities: weaker evidence than a cause or the printing tool.
+_ACTIVITIES = _words((
+    (r"(?i)\bclon(?:e|ing)\b|\bsubmodule\b|\bcheckout\b|\bgit (?:fetch|pull)\b|fetch-pack", "clone_failed"),
+    (r"(?i)\beslint\b|\blint(?:ing|er)?\b|\bstylelint\b", "lint_error"),
+    (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing)?\b", "deploy_command_failed"),
+    (r"(?i)\binstall(?:ing|ation)?\b|\bdependenc(?:y|ies)\b|\bpeer dep|\bregistry\b|\btarball\b|no matching version"
+     r"|\bwheel\b|\brequirements?\b|could not find a version", "dependency_install_failed"),
+    (r"(?i)\bbuild(?:ing)?\b|\bcompil|\bbundl|\btransform|\bprerender|\brender|syntax ?error|unexpected token",
+     "build_command_failed"),
+))
+
+# The category of a tool's own errors; package managers follow the stage (see tool_category).
+_TOOL_CATEGORY = {
+    "wrangler": "wrangler_error", "tsc": "typescript_error", "vue-tsc": "typescript_error",
+    "svelte-check": "typescript_error", "eslint": "lint_error", "stylelint": "lint_error", "git": "clone_failed",
+    **{t: "build_command_failed" for t in (
+        "vite", "next", "astro", "nuxt", "esbuild", "webpack", "rollup", "turbopack", "gatsby", "hugo", "jekyll",
+        "remix", "react-router", "svelte-kit", "eleventy", "parcel", "tsup", "react-scripts", "vue-cli-service",
+        "ng", "turbo", "nx", "mkdocs", "zola")},
+}
+
+
+def cause_category(clean: str) -> str | None:
+    for pattern, code in _CAUSES:
+        if pattern.search(clean):
+            return code
+    return None
+
+
+# A command named in the line: docker's `process "/bin/sh -c X"`, `Command "X"`, `command 'X'`.
+_NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript) (?:"(?:/bin/(?:ba)?sh -c )?([^"]{1,200})"|'([^']{1,200})'|`([^`]{1,200})`)""")
+
+
+def command_category(clean: str) -> str | None:
+    m = _NAMED_COMMAND.search(clean) if ("ommand" in clean or "process" in clean or "cript" in clean) else None
+    if m is None:
+        return None
+    mark = command_marker(m.group(1) or m.group(2) or m.group(3), echo=False)
+    return STAGE_CATEGORY.get(mark.stage) if mark is not None and mark.stage else None
+
+
+def activity_category(clean: str) -> str | None:
+    for pattern, code in _ACTIVITIES:
+        if pattern.search(clean):
+            return code
+    return None
+
+
+def tool_category(tool: str | None, stage: str | None) -> str | None:
+    if not tool:
+        return None
+    if tool in PACKAGE_MANAGERS:
+        return STAGE_CATEGORY.get(stage or "install", "dependency_install_failed")
+    return _TOOL_CATEGORY.get(tool)
+
+
+# The tool a line's own format names: (pattern, tool, literals that a match needs; None = any line).
+_LINE_TOOLS: tuple[tuple[re.Pattern[str], str, tuple[str, ...] | None], ...] = (
+    (re.compile(r"^(?:npm |\d+ (?:verb|info|http|sill|error) )"), "npm", None),
+    (re.compile(r"ERR_PNPM_|^pnpm |\bELIFECYCLE\b"), "pnpm", ("ERR_PNPM_", "pnpm ", "ELIFECYCLE")),
+    (re.compile(r"\bYN\d{4}\b|^(?:error|info|warning) \S|^yarn "), "yarn", ("YN", "error ", "info ", "warning ", "yarn ")),
+    (re.compile(r"^bun |^error: (?:script|Script|lockfile)"), "bun", ("bun ", "error: ")),
+    (re.compile(r"^gyp (?:ERR!|error|info)"), "node-gyp", ("gyp ",)),
+    (re.compile(r"\bcurl: \(\d+\)"), "curl", ("curl: (",)),
+    (re.compile(r"^(?:fatal|error): (?:could not|unable to|repository|remote|pathspec|Authentication|RPC)|^fatal: "),
+     "git", ("fatal: ", "error: ")),
+    (re.compile(r"\berror TS\d+|\bTS\d{4}:"), "tsc", ("error TS", "TS")),
+    (re.compile(r"^Type error: "), "next", ("Type error: ",)),
+    (re.compile(r"^\[vite(?::[\w-]+)?\]|^vite "), "vite", ("vite",)),
+    (re.compile(r"^(?:ERROR|error): (?:failed to solve|failed to build|invalid reference format)|^#\d+ ERROR: "),
+     "docker", ("failed to", "invalid reference", "ERROR: ")),
+    (re.compile(r"^(?:pip|uv|poetry|pipenv)(?: |:)|^(?:ERROR|error): (?:pip|Could not find a version|No matching)"),
+     "pip", ("pip", "uv", "poetry", "ERROR: ", "error: ")),
+    (re.compile(r"^(?:/[\w/]*/)?(?:ba|da|z)?sh: "), "sh", ("sh: ",)),
+)
+
+
+def line_tool(clean: str) -> str | None:
+    """The tool the line's own format names, or None."""
+    for pattern, tool, literals in _LINE_TOOLS:
+        if literals is not None and not any(map(clean.__contains__, literals)):
+            continue
+        if pattern.search(clean):
+            return tool
+    return None

@@ -1,0 +1,221 @@
+"""A compiled rule set: the built-in rules plus a user's own, validated, ordered and indexed.
+
+Order: user rules first (a user's knowledge overrides the built-ins, a user's `not_an_error` rule
+silences a false positive), then the built-ins, highest priority first; ties keep declaration
+order. The prefilter is one trie regex over every keyword of a rule that reports something plus
+the context markers' keywords (see prefilter.py, context.py).
+
+Validation happens when a rule set is built, so a bad rule fails loading with one line naming
+it: an unknown category, a duplicate name, or a branch of its regex that can match a line holding
+none of its keywords (the prefilter would never offer it such a line: a dead branch).
+
+Each rule set keeps its own caches (what a line decides depends on the rules): per cleaned message
+(an LRU) and per raw line (_LineCache).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from bloqr_dagster.build_errors.detectors import context, masking
+from bloqr_dagster.build_errors.detectors.model import CATEGORIES, Detector, Rule
+from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, minimal_keywords, trie_pattern
+from bloqr_dagster.build_errors.detectors.regex_analysis import unreachable_branch
+from bloqr_dagster.build_errors.detectors.rules import general
+
+_CACHE_LINES = 8192
+_CACHE_MAX_CHARS = 512  # longer cleaned lines bypass the message caches
+_LINE_CACHE_MAX_CHARS = 256  # longer raw lines bypass the raw-line cache
+_LINE_CACHE_GENERATION = 32768
+
+# esbuild's diagnostics, printed by every tool that bundles with it (wrangler, vite, astro, ...).
+_ESBUILD_FORMAT = re.compile(r"^(?:✘|X|×) \[ERROR\]|^\S+:\d+:\d+: ERROR: ")
+
+
+class RuleSetError(ValueError):
+    """A rule that cannot be loaded; the message is one line naming the rule (and branch)."""
+
+
+def check_rule(rule: Rule) -> None:
+    """Raise RuleSetError for an unknown category or a branch its keywords cannot reach."""
+    codes = [rule.error_code, *(c.error_code for c in rule.causes)]
+    for code in codes:
+        if code not in CATEGORIES and not (rule.ignore and code == "not_an_error"):
+            raise RuleSetError(f"rule {rule.name!r}: unknown category {code!r}")
+    dead = unreachable_branch(rule.pattern.pattern, rule.pattern.flags & ~re.UNICODE, rule.keywords)
+    if dead is not None:
+        n, branch, witness = dead
+        shown = branch if len(branch) <= 90 else branch[:87] + "..."
+        raise RuleSetError(f"rule {rule.name!r}: branch {n} ({shown}) is unreachable: it can match a line holding "
+                           f"none of the keywords {list(rule.keywords)}" + (f", e.g. {witness!r}" if witness else ""))
+
+
+# What a line decides on its own (before the context of the log is applied): False for nothing, a
+# context.Marker, or a hit: (rule index, cause, command, activity, group, sample, line tool, esbuild format).
+Record = tuple[int, str | None, str | None, str | None, str, str, str | None, bool]
+
+
+class RuleSet:
+    def __init__(self, detectors: Iterable[Detector], user_rules: Sequence[Rule] = (), version: str = "") -> None:
+        self.version = version
+        entries: list[tuple[tuple[int, int, int], Rule, str, bool]] = []
+        seen: set[str] = set()
+        seq = 0
+        for group, rules in ((0, [(r, r.tool or "user", False) for r in user_rules]),
+                             (1, [(r, r.tool or d.tool, d.shared or (r.tool or d.tool) == "auto")
+                                  for d in detectors for r in d.rules])):
+            for r, tool, shared in rules:
+                if r.name in seen:
+                    raise RuleSetError(f"rule {r.name!r}: duplicate name")
+                seen.add(r.name)
+                check_rule(r)
+                entries.append(((group, -r.priority, seq), r, tool, shared))
+                seq += 1
+        entries.sort(key=lambda e: e[0])
+        self.rules: list[Rule] = [e[1] for e in entries]
+        self.tools: list[str] = [e[2] for e in entries]
+        self.shared: list[bool] = [e[3] for e in entries]
+        self.user_count = len(user_rules)
+        # Candidate lines: those with a keyword of a rule that reports something, or of a context
+        # marker. Noise rules need not find lines, they only veto lines found by others.
+        self.prefilter = re.compile(trie_pattern(minimal_keywords(
+            [kw for r in self.rules if not r.ignore for kw in r.keywords] + list(context.KEYWORDS))))
+        # Within a candidate line, the keywords found select the rules worth running.
+        all_keywords = {kw for r in self.rules for kw in r.keywords}
+        minimal = minimal_keywords(all_keywords)
+        self.keywords = re.compile(trie_pattern(minimal))
+        rules_of: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            for kw in r.keywords:
+                rules_of.setdefault(kw, []).append(i)
+        # minimal keyword -> [(keyword containing it, rule indexes)]; a keyword other than the minimal
+        # one itself must be checked with `in` on the line.
+        self.containing: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
+            m: tuple((kw, tuple(rules_of[kw])) for kw in sorted(all_keywords) if m in kw) for m in minimal}
+        self.lines = _LineCache(self, _LINE_CACHE_GENERATION)
+        self._classify_cached = lru_cache(maxsize=_CACHE_LINES)(self._classify_uncached)
+        self._render_cached = lru_cache(maxsize=_CACHE_LINES)(self._render_uncached)
+
+    def rule_names(self) -> list[str]:
+        return [r.name for r in self.rules]
+
+    # -- one line ------------------------------------------------------------------------------
+
+    def classify(self, clean: str) -> int | None:
+        """Index of the rule deciding this cleaned line (noise rules included), or None."""
+        return self._classify_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._classify_uncached(clean)
+
+    def _classify_uncached(self, clean: str) -> int | None:
+        low = clean.lower()
+        search = self.keywords.search
+        candidates: set[int] = set()
+        m = search(low)
+        while m is not None:  # overlapping scan: keywords may share characters
+            for kw, idxs in self.containing[m.group(0)]:
+                if kw == m.group(0) or kw in low:
+                    candidates.update(idxs)
+            m = search(low, m.start() + 1)
+        rules = self.rules
+        for idx in sorted(candidates):
+            if rules[idx].pattern.search(clean) is not None:
+                return idx
+        return None
+
+    def render(self, idx: int, clean: str) -> tuple[str, str]:
+        """(error_group, sample_line) of a line decided by rule `idx`."""
+        if len(clean) <= _CACHE_MAX_CHARS:
+            return self._render_cached(idx, clean)
+        return self._render_uncached(idx, clean)
+
+    def _render_uncached(self, idx: int, clean: str) -> tuple[str, str]:
+        rule = self.rules[idx]
+        if rule.group is not None:
+            group = rule.group
+        else:
+            text = masking.apply_masks(clean, rule.masks) if rule.masks else clean
+            group = _group_of(text)
+        return group, masking.sample(clean)
+
+    def record(self, raw: str) -> Record | context.Marker | bool:
+        """What one raw (ANSI-free) line decides on its own; the line holds a prefilter keyword."""
+        clean = masking.clean_line(raw)
+        if not clean:
+            return False
+        mark = context.marker(clean)
+        if mark is not None:
+            return mark
+        idx = self.classify(clean)
+        if idx is None:
+            return False
+        rule = self.rules[idx]
+        if rule.ignore:
+            return False
+        group, sample = self.render(idx, clean)
+        cause = command = activity = None
+        if rule.relative == "general":
+            cause = general.cause_category(clean)
+            command = general.command_category(clean)
+            activity = general.activity_category(clean)
+        return (idx, cause, command, activity, group, sample, general.line_tool(clean),
+                _ESBUILD_FORMAT.match(clean) is not None)
+
+    def clear_caches(self) -> None:
+        self.lines.clear()
+        self._classify_cached.cache_clear()
+        self._render_cached.cache_clear()
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def _group_of(text: str) -> str:
+    """The privacy-safe error group of a (rule-masked) message; masked messages repeat across builds."""
+    return masking.scrub(masking.normalise(text))
+
+
+class _LineCache:
+    """Raw line -> what it decides, so a repeated line costs one dict lookup instead of a regex scan.
+
+    Two generations bound the memory: when the young one is full it becomes the old one, and a
+    line found in the old one is copied back into the young one (an approximate LRU without per-hit
+    bookkeeping). At most 2 x 32,768 lines of <= 256 characters (~20 MB worst case).
+    """
+
+    def __init__(self, rules: RuleSet, generation: int) -> None:
+        self.rules = rules
+        self.generation = generation
+        self.young: dict[str, Record | context.Marker | bool] = {}
+        self.old: dict[str, Record | context.Marker | bool] = {}
+
+    def lookup(self, lines: list[str]) -> list:
+        """One decision per line: cached ones looked up, the rest worked out by one prefilter pass."""
+        young = self.young
+        decisions: list = list(map(young.get, lines))
+        if None not in decisions:
+            return decisions
+        missing = [i for i, d in enumerate(decisions) if d is None]
+        old_get = self.old.get
+        unknown = []
+        for i in missing:
+            d = old_get(lines[i])
+            if d is None:
+                unknown.append(i)
+                decisions[i] = False
+            else:
+                decisions[i] = d
+        if unknown:
+            # One prefilter pass over the unknown lines together, as over a log of just those lines.
+            joined = "\n".join([lines[i] for i in unknown]).lower()
+            record = self.rules.record
+            for k in candidate_lines(joined, self.rules.prefilter):
+                i = unknown[k]
+                decisions[i] = record(lines[i])
+        young.update({line: decisions[i] for i in missing if len(line := lines[i]) <= _LINE_CACHE_MAX_CHARS})
+        if len(young) >= self.generation:
+            self.old = young
+            self.young = {}
+        return decisions
+
+    def clear(self) -> None:
+        self.young = {}
+        self.old = {}
