@@ -36,14 +36,6 @@ class Marker:
     segment: bool  # a new step starts here
 
 
-# Lowercase keywords that find marker lines (merged into the engine's prefilter).
-KEYWORDS = (
-    "cloning", "prepare the repo", "preparing git", "source from git", "fetching changes", "entering phase",
-    "installing project dependencies", "installing tools", "installing npm", "running \"", "installing dependencies",
-    "executing user", "build.command", "running build", "executing \"step_script\"", "## starting", "deploying",
-    "deploy site", "==> ", "run ", "$ ", "+ ", "> ", "running command", "executing command", "step ",
-    "wrangler", "building for production", "building ssr bundle", "next.js", "astro", "nuxt", "hugo v",
-)
 
 # Platform stage markers: (regex over the cleaned line, stage). Matched at the start of the line.
 _STAGE_LINES: tuple[tuple[str, str], ...] = (
@@ -70,7 +62,7 @@ _COMMAND_LINES = re.compile(
 
 _BANNERS = re.compile(
     r"^(?:⛅\ufe0f?\s*(?P<wrangler>wrangler) \d|(?P<vite>vite) v\d+\.\d+\S* building|▲ (?P<next>Next)\.js \d"
-    r"|(?P<astro>astro)\s+v\d|(?P<nuxt>Nuxt|Nuxi) \d|(?P<hugo>hugo) v\d|(?P<gatsby>gatsby) (?:build|v\d))", re.I)
+    r"|(?P<hugo>hugo) v\d|(?P<gatsby>gatsby) (?:build|v\d))", re.I)
 
 _RUNNERS = {"npx", "bunx", "pnpx", "exec", "dlx", "x"}
 PACKAGE_MANAGERS = {"npm", "pnpm", "yarn", "bun", "pip", "pip3", "uv", "poetry", "pipenv", "bundle", "gem",
@@ -90,6 +82,17 @@ _ACTIONS = {"actions/checkout": ("clone", ""), "cloudflare/wrangler-action": ("d
             "cloudflare/pages-action": ("deploy", "wrangler"), "actions/setup-node": ("install", ""),
             "actions/setup-python": ("install", ""), "pnpm/action-setup": ("install", "pnpm"),
             "oven-sh/setup-bun": ("install", "bun")}
+
+# Lowercase keywords that find marker lines (merged into the engine's prefilter). Echoes (`$ x`, `+ x`,
+# `> x`) are found by their program's name, so that pnpm's `+ react 18.2.0` costs nothing.
+KEYWORDS = (
+    "cloning", "prepare the repo", "preparing git", "source from git", "fetching changes", "entering phase",
+    "installing project dependencies", "installing tools", "installing npm", "running \"", "installing dependencies",
+    "executing user", "build.command", "running build", "executing \"step_script\"", "## starting", "deploying",
+    "deploy site", "==> ", "run ", "running command", "executing command", "step ", "⛅", "building for production",
+    "▲ next.js", "hugo v", "gatsby ",
+    *(f"{echo} {program}" for echo in "$+>" for program in sorted(KNOWN_TOOLS | PACKAGE_MANAGERS | _RUNNERS)),
+)
 
 _STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STAGE_LINES)))
 

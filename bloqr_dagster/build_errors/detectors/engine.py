@@ -50,6 +50,7 @@ class Scanner:
         self.dropped = 0
         self.overflow_best: list | None = None  # the best hit among those not listed
         self.pending: list[tuple[Rule, int, list, int]] = []  # (rule, remaining lines, hit, line_no)
+        self.deferred = False  # a pending hit was added after later ones
 
     def feed(self, lines: list[str]) -> None:
         """Scan the next lines of the log (ANSI codes may still be in them; line ends must not)."""
@@ -57,7 +58,8 @@ class Scanner:
             self._resolve_pending(lines)
         rules = self.rules
         decisions = rules.lines.lookup(lines)
-        rule_list, tools, shared = rules.rules, rules.tools, rules.shared
+        special = rules.special  # rules that are summaries or look ahead
+        index, entries = self.index, self.entries
         base = self.offset
         for i in compress(range(len(decisions)), decisions):
             d = decisions[i]
@@ -69,32 +71,43 @@ class Scanner:
                 if d.segment:
                     self.segment += 1
                 continue
-            idx, cause, command, activity, group, sample, tool, esbuild = d
-            rule = rule_list[idx]
-            stage = self.stage
-            if tool is None:
-                if esbuild:
-                    tool = self.tool or ("esbuild" if stage in ("install", "build") else "wrangler")
-                elif shared[idx]:
-                    tool = self.tool or (tools[idx] if tools[idx] != "auto" else "unknown")
-                else:
-                    tool = tools[idx]
-            relative = rule.relative
-            if not relative:
-                code = rule.error_code
-            elif relative == "stage":
-                code = STAGE_CATEGORY.get(stage, rule.error_code) if stage else rule.error_code
+            idx, code, tool, group, sample = d[:5]
+            if tool is None or code is None:  # depends on where in the build the line is
+                code, tool = self._in_context(d)
+            if idx in special:
+                rule = rules.rules[idx]
+                hit = [base + i + 1, code, group, tool, sample, 1, rule.weight, self.segment]
+                if rule.summary:
+                    self.failed_segments.add(self.segment)
+                if rule.causes and self._look_ahead(rule, lines, i, hit):
+                    continue  # the cause may be in the next batch: added when it is resolved
+                self._add(hit)
+                continue
+            k = index.get((code, group, tool, self.segment))
+            if k is not None:
+                entries[k][5] += 1
+            else:
+                self._add([base + i + 1, code, group, tool, sample, 1, rules.weights[idx], self.segment])
+        self.offset += len(lines)
+
+    def _in_context(self, d: tuple) -> tuple[str, str]:
+        """(category, tool) of a hit whose category or tool depends on the stage and the running tool."""
+        idx, code, tool, _, _, cause, command, activity, esbuild = d
+        rules = self.rules
+        stage = self.stage
+        if tool is None:
+            if esbuild:
+                tool = self.tool or ("esbuild" if stage in ("install", "build") else "wrangler")
+            else:  # a shared format
+                tool = self.tool or (rules.tools[idx] if rules.tools[idx] != "auto" else "unknown")
+        if code is None:
+            rule = rules.rules[idx]
+            if rule.relative == "stage":
+                code = STAGE_CATEGORY[stage] if stage else rule.error_code
             else:
                 code = (cause or command or tool_category(tool, stage)
                         or (STAGE_CATEGORY[stage] if stage else activity or rule.error_code))
-            hit = [base + i + 1, code, group, tool, sample, 1, rule.weight, self.segment]
-            if rule.summary:
-                self.failed_segments.add(self.segment)
-            if rule.causes:
-                if self._look_ahead(rule, lines, i, hit):
-                    continue  # the cause may be in the next batch: added when it is resolved
-            self._add(hit)
-        self.offset += len(lines)
+        return code, tool
 
     def _add(self, hit: list) -> None:
         key = (hit[1], hit[2], hit[3], hit[7])
@@ -126,6 +139,7 @@ class Scanner:
             if not self._apply_cause(rule, lines[:remaining], hit) and remaining > len(lines):
                 still.append((rule, remaining - len(lines), hit, line_no))
                 continue
+            self.deferred = True
             self._add(hit)
         self.pending = still
 
@@ -144,6 +158,7 @@ class Scanner:
 
     def finish(self) -> Diagnosis:
         for _, _, hit, _ in self.pending:  # windows that ran past the end of the log
+            self.deferred = True
             self._add(hit)
         self.pending = []
         failing = min(self.failed_segments | {self.segment})
@@ -151,15 +166,17 @@ class Scanner:
         def weight(e: list) -> tuple[int, int]:
             return e[6] - (0 if e[7] == failing else FINISHED_SEGMENT_PENALTY), -e[0]
 
-        entries = sorted(self.entries, key=lambda e: e[0])
-        errors = tuple(ErrorHit(e[0], e[1], e[2], e[3], e[4], e[5]) for e in entries)
-        candidates = entries + ([self.overflow_best] if self.overflow_best is not None else [])
-        primary = None
-        if candidates:
-            best = max(candidates, key=weight)
-            primary = next((h for h in errors if h.line_no == best[0] and h.error_code == best[1]), None)
-            if primary is None:
-                primary = ErrorHit(best[0], best[1], best[2], best[3], best[4], best[5])
+        entries = self.entries
+        if self.deferred:  # a hit whose cause was looked for in a later batch was added late
+            entries.sort(key=lambda e: e[0])
+        errors = tuple([ErrorHit(e[0], e[1], e[2], e[3], e[4], e[5]) for e in entries])
+        if not entries:
+            return Diagnosis(errors, None, self.dropped)
+        best = max(range(len(entries)), key=lambda k: weight(entries[k]))
+        primary = errors[best]
+        over = self.overflow_best
+        if over is not None and weight(over) > weight(entries[best]):
+            primary = ErrorHit(over[0], over[1], over[2], over[3], over[4], over[5])
         return Diagnosis(errors, primary, self.dropped)
 
 

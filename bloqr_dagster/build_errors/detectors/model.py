@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # The taxonomy (shared/buildlogs/TAXONOMY.md) minus its negative class `not_an_error`.
@@ -14,7 +15,7 @@ CATEGORIES: tuple[str, ...] = (
     "platform_internal_error",
 )
 
-Mask = tuple[re.Pattern[str], str]
+Mask = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]  # (pattern, replacement) for re.sub
 
 # Primary-selection weights (a rule's `rank`, or its priority): the hit of highest weight is a build's
 # root cause, the earliest among equals.

@@ -22,7 +22,9 @@ def minimal_keywords(keywords: Iterable[str]) -> list[str]:
     return sorted(kept)
 
 
-def trie_pattern(words: Iterable[str]) -> str:
+def trie_pattern(words: Iterable[str], longest: bool = False) -> str:
+    """One regex matching any of `words`. By default it stops at the shortest word found at a position
+    (enough to find a line); with `longest`, it prefers the longest word starting there."""
     trie: dict[str, dict] = {}
     for word in words:
         node = trie
@@ -34,8 +36,10 @@ def trie_pattern(words: Iterable[str]) -> str:
         if "" in node and len(node) == 1:
             return ""
         alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if "" in node:  # a keyword ends here: the longer continuations are not needed to find the line
-            return ""
+        if "" in node:
+            if not longest:  # a keyword ends here: the longer continuations are not needed to find the line
+                return ""
+            return "(?:" + "|".join(alts) + "|)"  # continuations first, then the word that ends here
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return build(trie)

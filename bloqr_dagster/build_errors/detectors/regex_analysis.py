@@ -253,6 +253,9 @@ def unreachable_branch(pattern: str, flags: int, keywords: tuple[str, ...]) -> t
     """(1-based branch number, branch source, a literal it can match without a keyword) of the first
     branch that can match a line holding none of `keywords`; None when every branch is reachable."""
     keywords = tuple(k.lower() for k in keywords)
+    whole = _parse(pattern, flags)
+    if whole is not None and _guarantees(whole, keywords):
+        return None  # the common case: one parse; the branches are looked at only to name a dead one
     branches = split_branches(pattern)
     for n, branch in enumerate(branches, 1):
         items = _parse(branch, flags)

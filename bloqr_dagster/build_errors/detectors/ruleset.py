@@ -53,8 +53,10 @@ def check_rule(rule: Rule) -> None:
 
 
 # What a line decides on its own (before the context of the log is applied): False for nothing, a
-# context.Marker, or a hit: (rule index, cause, command, activity, group, sample, line tool, esbuild format).
-Record = tuple[int, str | None, str | None, str | None, str, str, str | None, bool]
+# context.Marker, or a hit: (rule index, category, tool, group, sample, cause, command, activity, esbuild
+# format); category and tool are None when they depend on the context (engine.Scanner._in_context), and
+# cause/command/activity are what a general line's words say (rules/general.py).
+Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, bool]
 
 
 class RuleSet:
@@ -78,24 +80,26 @@ class RuleSet:
         self.tools: list[str] = [e[2] for e in entries]
         self.shared: list[bool] = [e[3] for e in entries]
         self.user_count = len(user_rules)
+        self.weights: list[int] = [r.weight for r in self.rules]
+        self.special: frozenset[int] = frozenset(i for i, r in enumerate(self.rules) if r.summary or r.causes)
         # Candidate lines: those with a keyword of a rule that reports something, or of a context
         # marker. Noise rules need not find lines, they only veto lines found by others.
         self.prefilter = re.compile(trie_pattern(minimal_keywords(
             [kw for r in self.rules if not r.ignore for kw in r.keywords] + list(context.KEYWORDS))))
-        # Within a candidate line, the keywords found select the rules worth running.
-        all_keywords = {kw for r in self.rules for kw in r.keywords}
-        minimal = minimal_keywords(all_keywords)
-        self.keywords = re.compile(trie_pattern(minimal))
-        rules_of: dict[str, list[int]] = {}
+        # Within a candidate line, the keywords it holds select the rules worth running: an overlapping
+        # scan finds the longest keyword starting at each position; the keywords that are prefixes of it
+        # start there too (a keyword inside another one is found at its own position).
+        rules_of: dict[str, set[int]] = {}
         for i, r in enumerate(self.rules):
             for kw in r.keywords:
-                rules_of.setdefault(kw, []).append(i)
-        # minimal keyword -> [(keyword containing it, rule indexes)]; a keyword other than the minimal
-        # one itself must be checked with `in` on the line.
-        self.containing: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
-            m: tuple((kw, tuple(rules_of[kw])) for kw in sorted(all_keywords) if m in kw) for m in minimal}
+                rules_of.setdefault(kw, set()).add(i)
+        self.keywords = re.compile(trie_pattern(rules_of, longest=True))
+        self.rules_of: dict[str, frozenset[int]] = {
+            kw: frozenset(i for other, idxs in rules_of.items() if kw.startswith(other) for i in idxs)
+            for kw in rules_of}
         self.lines = _LineCache(self, _LINE_CACHE_GENERATION)
         self._classify_cached = lru_cache(maxsize=_CACHE_LINES)(self._classify_uncached)
+        self._candidates = lru_cache(maxsize=4096)(self._candidates_uncached)
         self._render_cached = lru_cache(maxsize=_CACHE_LINES)(self._render_uncached)
 
     def rule_names(self) -> list[str]:
@@ -110,18 +114,20 @@ class RuleSet:
     def _classify_uncached(self, clean: str) -> int | None:
         low = clean.lower()
         search = self.keywords.search
-        candidates: set[int] = set()
+        found = []
         m = search(low)
         while m is not None:  # overlapping scan: keywords may share characters
-            for kw, idxs in self.containing[m.group(0)]:
-                if kw == m.group(0) or kw in low:
-                    candidates.update(idxs)
+            found.append(m.group())
             m = search(low, m.start() + 1)
         rules = self.rules
-        for idx in sorted(candidates):
+        for idx in self._candidates(tuple(found)):
             if rules[idx].pattern.search(clean) is not None:
                 return idx
         return None
+
+    def _candidates_uncached(self, found: tuple[str, ...]) -> tuple[int, ...]:
+        """The rules worth trying on a line holding these keywords, in evaluation order."""
+        return tuple(sorted(frozenset().union(*(self.rules_of[kw] for kw in found))))
 
     def render(self, idx: int, clean: str) -> tuple[str, str]:
         """(error_group, sample_line) of a line decided by rule `idx`."""
@@ -143,23 +149,19 @@ class RuleSet:
         clean = masking.clean_line(raw)
         if not clean:
             return False
-        mark = context.marker(clean)
-        if mark is not None:
-            return mark
         idx = self.classify(clean)
-        if idx is None:
-            return False
+        if idx is None or self.rules[idx].ignore:  # not an error line: maybe a stage marker or command echo
+            return context.marker(clean) or False
         rule = self.rules[idx]
-        if rule.ignore:
-            return False
         group, sample = self.render(idx, clean)
-        cause = command = activity = None
+        tool = general.line_tool(clean)
+        esbuild = _ESBUILD_FORMAT.match(clean) is not None
+        if tool is None and not esbuild and not self.shared[idx]:
+            tool = self.tools[idx]
         if rule.relative == "general":
-            cause = general.cause_category(clean)
-            command = general.command_category(clean)
-            activity = general.activity_category(clean)
-        return (idx, cause, command, activity, group, sample, general.line_tool(clean),
-                _ESBUILD_FORMAT.match(clean) is not None)
+            return (idx, None, tool, group, sample, general.cause_category(clean), general.command_category(clean),
+                    general.activity_category(clean), esbuild)
+        return (idx, None if rule.relative else rule.error_code, tool, group, sample, None, None, None, esbuild)
 
     def clear_caches(self) -> None:
         self.lines.clear()

@@ -32,6 +32,8 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import rule
 # The severity words a line can open with; the first one decides whether a line is an error at all.
 _ERROR_WORD = r"(?i:\berror\b|\berr!|\bfatal\b|\bfailed\b|\bfail\b|\bpanic\b)|[✘✖×❌]"
 _PREFIX = r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\] )?"  # an optional tool prefix: `sh: `, `[vite] `, `pip `
+# The first word of a message after `ERR!`/`error` (not one of npm's detail keys, not a path).
+_MESSAGE = r"(?!(?:path|syscall|errno|code|command|cwd|signal|gyp)\b)[A-Za-z\"'`(\[][^\s/]*[ :]"
 
 DETECTOR = Detector("general", "auto", (
     # A warning is never an error: a line whose first severity word is a warning is noise.
@@ -43,10 +45,9 @@ DETECTOR = Detector("general", "auto", (
          rf"^{_PREFIX}(?:error|Error|ERROR|fatal|Fatal|FATAL(?: ERROR)?|panic)(?:\[[\w-]+\])?: +\S"
          # `[ERROR] x`, `✘ [ERROR] x`, `X [ERROR] x` (snapshots), `[vite] [error] x`
          rf"|^{_PREFIX}(?:[✘✖×X] )?\[(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal)\]:? *\S"
-         # `npm ERR! x`, `gyp ERR! x` (not npm's indented detail lines)
-         r"|^(?:[\w@.-]+ )?ERR! [A-Za-z]"
-         # `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`
-         r"|^(?:npm |pnpm |yarn )?(?:error|ERROR) [A-Za-z\"'`(\[]"
+         # `npm ERR! x`, `gyp ERR! x`, `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`: a message,
+         # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output)
+         rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^(?:npm |pnpm |yarn )?(?:error|ERROR) {_MESSAGE}"
          # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`
          r"|^(?:✘|✖|×|❌|✗) +\S"
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
@@ -62,10 +63,9 @@ DETECTOR = Detector("general", "auto", (
     rule("exit-status", "build_command_failed",
          # `Command "x" exited with 1`, `exit status 2`, `exited with code 1`, `returned non-zero exit
          # status 1`, `did not complete successfully: exit code: 1`, `failed with exit code 1`
-         r"\b(?:exit|exited|exits|returned|completed|failed|terminated|finished)\b[\w \-:]{0,40}?\b(?:code|status)\b"
-         r":? ?\(?-?[1-9]\d*\b|\bexited with -?[1-9]\d*\b",
-         "exit", "returned", "completed", "failed", "terminated", "finished", priority=5, relative="general",
-         rank=RANK_TOOL_SUMMARY),
+         r"\bexit(?:ed|s)?\b[\w \-:]{0,40}?\b(?:code|status)\b:? ?\(?-?[1-9]\d*\b|\bexited with -?[1-9]\d*\b"
+         r"|\breturned (?:a )?non-zero (?:code|status):? ?[1-9]\d*",
+         "exit", "non-zero", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
     rule("failed-summary", "build_command_failed",
          # `FAILED`, `FAIL src/a.test.ts`, `BUILD FAILED`, `Command failed`, `Build failed`, `Deployment failed`
          r"(?<![\w-])FAILED(?![\w-])|^FAIL +\S|\b(?:[Cc]ommand|[Bb]uild|[Cc]ompil(?:e|ation)|[Dd]eploy(?:ment)?"
@@ -168,32 +168,34 @@ def tool_category(tool: str | None, stage: str | None) -> str | None:
     return _TOOL_CATEGORY.get(tool)
 
 
-# The tool a line's own format names: (pattern, tool, literals that a match needs; None = any line).
-_LINE_TOOLS: tuple[tuple[re.Pattern[str], str, tuple[str, ...] | None], ...] = (
-    (re.compile(r"^(?:npm |\d+ (?:verb|info|http|sill|error) )"), "npm", None),
-    (re.compile(r"ERR_PNPM_|^pnpm |\bELIFECYCLE\b"), "pnpm", ("ERR_PNPM_", "pnpm ", "ELIFECYCLE")),
-    (re.compile(r"\bYN\d{4}\b|^(?:error|info|warning) \S|^yarn "), "yarn", ("YN", "error ", "info ", "warning ", "yarn ")),
-    (re.compile(r"^bun |^error: (?:script|Script|lockfile)"), "bun", ("bun ", "error: ")),
-    (re.compile(r"^gyp (?:ERR!|error|info)"), "node-gyp", ("gyp ",)),
-    (re.compile(r"\bcurl: \(\d+\)"), "curl", ("curl: (",)),
-    (re.compile(r"^(?:fatal|error): (?:could not|unable to|repository|remote|pathspec|Authentication|RPC)|^fatal: "),
-     "git", ("fatal: ", "error: ")),
-    (re.compile(r"\berror TS\d+|\bTS\d{4}:"), "tsc", ("error TS", "TS")),
-    (re.compile(r"^Type error: "), "next", ("Type error: ",)),
-    (re.compile(r"^\[vite(?::[\w-]+)?\]|^vite "), "vite", ("vite",)),
-    (re.compile(r"^(?:ERROR|error): (?:failed to solve|failed to build|invalid reference format)|^#\d+ ERROR: "),
-     "docker", ("failed to", "invalid reference", "ERROR: ")),
-    (re.compile(r"^(?:pip|uv|poetry|pipenv)(?: |:)|^(?:ERROR|error): (?:pip|Could not find a version|No matching)"),
-     "pip", ("pip", "uv", "poetry", "ERROR: ", "error: ")),
-    (re.compile(r"^(?:/[\w/]*/)?(?:ba|da|z)?sh: "), "sh", ("sh: ",)),
+# The tool a line's own format names. Codes and markers anywhere in the line first, in this order; then
+# the line's opening (one anchored regex whose alternatives are tried in order).
+_LINE_TOOL_CODES: tuple[tuple[str, str], ...] = (
+    ("ERR_PNPM_", "pnpm"), ("ELIFECYCLE", "pnpm"), ("curl: (", "curl"), ("No module named ", "python"),
 )
+_YARN_CODE = re.compile(r"\bYN\d{4}\b")
+_TSC_CODE = re.compile(r"\berror TS\d+|\bTS\d{4}:")
+_LINE_START = re.compile(
+    r"^(?:(?P<npm>npm |\d+ (?:verb|info|http|sill|error) )|(?P<pnpm>pnpm )"
+    r"|(?P<yarn>yarn |error (?:Command failed|An unexpected error|Couldn't find|Found incompatible))"
+    r"|(?P<bun>bun |error: (?:script|Script|lockfile))|(?P<node_gyp>gyp (?:ERR!|error|info))"
+    r"|(?P<git>fatal: |(?:fatal|error): (?:could not|unable to|repository|remote|pathspec|Authentication|RPC))"
+    r"|(?P<next>Type error: )|(?P<vite>\[vite(?::[\w-]+)?\]|vite )"
+    r"|(?P<docker>(?:ERROR|error): (?:failed to solve|failed to build|invalid reference format)|#\d+ ERROR: )"
+    r"|(?P<pip>(?:pip|uv|poetry|pipenv)[ :]|(?:ERROR|error): (?:pip|Could not find a version|No matching))"
+    r"|(?P<sh>(?:/[\w/]*/)?(?:ba|da|z)?sh: )|(?P<make>make(?:\[\d+\])?: )"
+    r"|(?P<python>ModuleNotFoundError|ImportError|Traceback \(most recent)"
+    r"|(?P<github_actions>##\[error\]|Process completed with exit code)|(?P<gitlab>ERROR: Job failed))")
 
 
 def line_tool(clean: str) -> str | None:
     """The tool the line's own format names, or None."""
-    for pattern, tool, literals in _LINE_TOOLS:
-        if literals is not None and not any(map(clean.__contains__, literals)):
-            continue
-        if pattern.search(clean):
+    for literal, tool in _LINE_TOOL_CODES:
+        if literal in clean:
             return tool
-    return None
+    if "YN" in clean and _YARN_CODE.search(clean):
+        return "yarn"
+    if "TS" in clean and _TSC_CODE.search(clean):
+        return "tsc"
+    m = _LINE_START.match(clean)
+    return m.lastgroup.replace("_", "-") if m is not None else None

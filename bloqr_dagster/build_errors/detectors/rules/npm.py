@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bloqr_dagster.build_errors.detectors.model import Detector
-from bloqr_dagster.build_errors.detectors.rules._dsl import cause, mask, rule
+from bloqr_dagster.build_errors.detectors.rules._dsl import PACKAGE_SPEC, cause, mask, rule
 
 NPM = r"npm (?:ERR!|error)"
 NET_CODES = (r"ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENOTFOUND|ECONNRESET|ECONNREFUSED|EHOSTUNREACH"
@@ -17,7 +17,7 @@ DETECTOR = Detector("npm", "npm", (
          priority=100),
     rule("npm-missing-from-lockfile", "lockfile_out_of_sync",
          rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)", KW,
-         priority=100),
+         priority=100, masks=(PACKAGE_SPEC,)),
     rule("npm-eusage", "dependency_install_failed", rf"{NPM} code EUSAGE\b", KW, priority=30,
          causes=(cause(r"in sync|from lock ?file|lock file's", "lockfile_out_of_sync", 100),),
          lookahead=8),
@@ -41,7 +41,7 @@ DETECTOR = Detector("npm", "npm", (
          rf"{NPM} (?:code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|E400|E5\d\d)\b|ERESOLVE |While resolving: "
          r"|Could not resolve dependency:|Conflicting peer dependency|Fix the upstream dependency conflict"
          r"|(?:peer|peerOptional|dev|optional|overridden)?\s*\S+@\"[^\"]*\" from |404 |notarget |.*--legacy-peer-deps"
-         r"|No matching version found|Found: \S+@)", KW, priority=70),
+         r"|No matching version found|Found: \S+@)", KW, priority=70, masks=(PACKAGE_SPEC,)),
     rule("npm-gyp", "dependency_install_failed", rf"^(?:{NPM} )?gyp (?:ERR!|error) ", "gyp err", "gyp error",
          priority=40),
     rule("npm-lifecycle", "build_command_failed",

@@ -22,7 +22,7 @@ DETECTOR = Detector("shell", "sh", (
          "permission denied", priority=40, relative="stage",
          masks=(mask(r"(:\s(?:line \d+: |\d+: )?)([^\s:]+)(: Permission denied)", r"\1<COMMAND>\3"),)),
     rule("make-error", "build_command_failed", r"\bmake(?:\[\d+\])?: \*\*\* (?:\[[^\]]*\] )?Error \d+", "***",
-         relative="stage", priority=20, masks=(mask(r"\*\*\* \[[^\]]*\] Error \d+", "*** [<TARGET>] Error <CODE>"),)),
+         relative="stage", priority=20, tool="make", masks=(mask(r"\*\*\* \[[^\]]*\] Error \d+", "*** [<TARGET>] Error <CODE>"),)),
     rule("jenkins-step-failed", "build_command_failed", r"^Build step '[^']+' marked build as failure",
          "marked build as failure", priority=15, tool="jenkins",
          masks=(mask(r"step '[^']+'", "step '<STEP>'"),)),

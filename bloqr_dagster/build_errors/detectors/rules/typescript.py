@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bloqr_dagster.build_errors.detectors.model import Detector
-from bloqr_dagster.build_errors.detectors.rules._dsl import mask, quoted_after, rule
+from bloqr_dagster.build_errors.detectors.rules._dsl import TS_LOCATION, mask, quoted_after, rule
 
 TS_MASKS = (
+    TS_LOCATION,
     quoted_after("module", "<MODULE>"),
     quoted_after(r"[Tt]ype|of type|to type", "<TYPE>", quote="'"),
     quoted_after(r"name|Property|property|Parameter|member|[Vv]ariable|Identifier|[Nn]amespace|Binding element",
