@@ -1,25 +1,23 @@
-"""The engine's per-line cache: a repeated line must be diagnosed exactly as a fresh one, in its context."""
+"""The rule set's per-line caches: a repeated line must be diagnosed exactly as a fresh one, in its context."""
 
 from __future__ import annotations
 
 import pytest
 
-from bloqr_dagster.build_errors.detectors import diagnose, diagnose_lines, engine
+from bloqr_dagster.build_errors.detectors import default_rules, diagnose, diagnose_lines
+from bloqr_dagster.build_errors.detectors.ruleset import _LineCache
 
 
 @pytest.fixture()
 def fresh_cache():
-    engine._LINES.clear()
-    engine._classify_cached.cache_clear()
-    engine._render_cached.cache_clear()
-    yield engine._LINES
-    engine._LINES.clear()
+    rules = default_rules()
+    rules.clear_caches()
+    yield rules
+    rules.clear_caches()
 
 
 def _cold(text: str):
-    engine._LINES.clear()
-    engine._classify_cached.cache_clear()
-    engine._render_cached.cache_clear()
+    default_rules().clear_caches()
     return diagnose(text)
 
 
@@ -33,11 +31,14 @@ def test_repeated_line_takes_its_category_from_its_own_stage(fresh_cache) -> Non
     assert first == _cold(install) and second == _cold(build)
 
 
-def test_repeated_esbuild_line_follows_whether_wrangler_ran(fresh_cache) -> None:
-    line = 'src/app.ts:3:9: ERROR: Could not resolve "lodash"'
-    plain, wrangled = diagnose(f"vite build\n{line}"), diagnose(f" ⛅️ wrangler 4.20.0\n{line}")
-    assert [e.tool for e in plain.errors] == ["esbuild"] and [e.tool for e in wrangled.errors] == ["wrangler"]
-    assert plain == _cold(f"vite build\n{line}") and wrangled == _cold(f" ⛅️ wrangler 4.20.0\n{line}")
+def test_repeated_esbuild_line_follows_the_tool_running(fresh_cache) -> None:
+    line = '✘ [ERROR] Expected ";" but found "}"'
+    vite = f"Executing user build command: npm run build\n> vite build\n{line}"
+    wrangler = f"Executing user deploy command: npx wrangler deploy\n ⛅️ wrangler 4.20.0\n{line}"
+    built, deployed = diagnose(vite), diagnose(wrangler)
+    assert [(e.tool, e.error_code) for e in built.errors] == [("vite", "build_command_failed")]
+    assert [(e.tool, e.error_code) for e in deployed.errors] == [("wrangler", "wrangler_error")]
+    assert built == _cold(vite) and deployed == _cold(wrangler)
 
 
 def test_repeated_api_failure_takes_the_cause_that_follows_it(fresh_cache) -> None:
@@ -55,20 +56,21 @@ def test_results_do_not_depend_on_what_was_cached_before(fresh_cache) -> None:
         "npm ERR! code ETIMEDOUT\nFailed: error occurred while installing tools or dependencies",
         "x" * 600 + " ENOENT: no such file or directory\n" + "x" * 600 + " ENOENT: no such file or directory",
         "warning: something\nerror TS2307: Cannot find module 'a' or its corresponding type declarations.",
+        "$ npm ci\nerror: something odd\n$ npm run build\nerror: something odd",
     ]
     cold = [_cold(log) for log in logs]
-    engine._LINES.clear()
+    fresh_cache.lines.clear()
     warm = [diagnose(log) for log in logs + logs]
     assert warm == cold + cold
     assert diagnose_lines(logs[0].splitlines()) == cold[0]
 
 
 def test_cache_memory_is_bounded(fresh_cache) -> None:
-    cache = engine._LineCache(generation=100)
+    cache = _LineCache(fresh_cache, generation=100)
     lines = [f"step {i}: npm ERR! code EINTEGRITY{i}" for i in range(1000)]
     for k in range(0, 1000, 10):
         decided = cache.lookup(lines[k:k + 10])
-        assert all(d is not False and d[0].error_code == "dependency_install_failed" for d in decided)
+        assert all(d is not False and d[1] == "dependency_install_failed" for d in decided)
     assert len(cache.young) < 100 and len(cache.old) < 110
     long_line = "npm ERR! code ETIMEDOUT " + "y" * 1000
     assert cache.lookup([long_line])[0] is not False and long_line not in cache.young

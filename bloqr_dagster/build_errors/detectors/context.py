@@ -41,15 +41,15 @@ class Marker:
 _STAGE_LINES: tuple[tuple[str, str], ...] = (
     (r"Cloning (?:repository|into |from |(?:github|gitlab|bitbucket)\.(?:com|org)/)|==> Cloning from "
      r"|Starting to prepare the repo for build|Preparing Git Reference|Getting source from Git repository"
-     r"|Fetching changes(?: with git depth|\.\.\.)|Entering phase DOWNLOAD_SOURCE", "clone"),
+     r"|Fetching changes(?: with git depth|\.\.\.)|(?:\[Container\] \S+ \S+ )?Entering phase DOWNLOAD_SOURCE", "clone"),
     (r"Installing project dependencies|Installing tools and dependencies|Installing (?:npm|NPM) (?:packages|modules)"
-     r" using|Running \"install\" command|Installing dependencies(?:\.\.\.)?$|Entering phase (?:INSTALL|PRE_BUILD)",
+     r" using|Running \"install\" command|Installing dependencies(?:\.\.\.)?$|(?:\[Container\] \S+ \S+ )?Entering phase (?:INSTALL|PRE_BUILD)",
      "install"),
     (r"Executing user (?:build )?command|build\.command from netlify\.toml|Running \"(?:vercel )?build\""
-     r"|Running build in |Entering phase BUILD|Executing \"step_script\" stage|## Starting (?:Frontend|Backend) Build",
+     r"|Running build in |(?:\[Container\] \S+ \S+ )?Entering phase BUILD|Executing \"step_script\" stage|## Starting (?:Frontend|Backend) Build",
      "build"),
     (r"Executing user deploy command|Deploying your site to|Starting to deploy site|Deploying outputs"
-     r"|==> (?:Uploading build|Deploying)|Deploy site$|Entering phase POST_BUILD", "deploy"),
+     r"|==> (?:Uploading build|Deploying)|Deploy site$|(?:\[Container\] \S+ \S+ )?Entering phase POST_BUILD", "deploy"),
 )
 
 # Command echoes: the command is group `cmd`. `$ `, `+ ` and `> ` echoes count only when the command

@@ -74,7 +74,7 @@ def _unwrap(stream: BinaryIO) -> BinaryIO:
                 raise UnreadableLog(f"{bad}-compressed: not supported, decompress it first")
             return stream
         if kind == "gzip":
-            stream = gzip.GzipFile(fileobj=stream)  # type: ignore[assignment]
+            stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
         elif kind == "bzip2":
             stream = bz2.BZ2File(stream)  # type: ignore[assignment]
         else:

@@ -185,7 +185,7 @@ _LINE_START = re.compile(
     r"|(?P<pip>(?:pip|uv|poetry|pipenv)[ :]|(?:ERROR|error): (?:pip|Could not find a version|No matching))"
     r"|(?P<sh>(?:/[\w/]*/)?(?:ba|da|z)?sh: )|(?P<make>make(?:\[\d+\])?: )"
     r"|(?P<python>ModuleNotFoundError|ImportError|Traceback \(most recent)"
-    r"|(?P<github_actions>##\[error\]|Process completed with exit code)|(?P<gitlab>ERROR: Job failed))")
+    r"|(?P<github_actions>##\[error\]|(?:Error: )?Process completed with exit code)|(?P<gitlab>ERROR: Job failed))")
 
 
 def line_tool(clean: str) -> str | None:
