@@ -83,8 +83,9 @@ def test_coverage_check_fails_below_the_threshold_and_on_a_drop(dagster_env) -> 
     result = run_ranges(env, keys[0], keys[-1])  # a second materialisation to compare against
     coverage = check_results(result)["categorisation_coverage"]
     pct = coverage.metadata["coverage_pct"].value
-    # the corpus has failures no rule knows, so an honest coverage is high but below 100%
-    assert 60 < pct < 100
+    # every failed build gets a category on the first run: failures no rule knows take the stage of the
+    # platform's summary line (detectors' general layer)
+    assert pct == 100
     assert coverage.metadata["ranges_dropped"].value == []
     config = _coverage_config(min_coverage=0.0, max_drop_points=5.0)
     assert _run_checks(env, config)["categorisation_coverage"].passed

@@ -2,8 +2,9 @@
 
 `read_lines` yields a log's lines as it reads 1 MiB at a time: gzip, bzip2 and xz are recognised by
 their magic bytes (not the file name) and decompressed as they stream; bytes are decoded as UTF-8
-with replacement; `\\r\\n` and lone `\\r` end lines like `\\n`; a line longer than MAX_LINE_CHARS keeps
-its head and the rest is skipped as it streams (the engine examines far less). Input that is not a
+with replacement; `\\r\\n` and lone `\\r` end lines like `\\n`; ANSI colour codes are dropped; a line
+longer than MAX_LINE_CHARS keeps its head and the rest is skipped as it streams (the engine examines
+far less). Input that is not a
 text log (a directory, binary data, unreadable or corrupt compressed data) raises UnreadableLog with
 a one-line reason.
 """
@@ -117,6 +118,8 @@ def _lines(raw: BinaryIO, progress: Callable[[int], None] | None) -> Iterator[st
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         parts = text.split("\n")
+        if "\x1b" in text:  # colour codes never span a line break: strip them per line
+            parts = [masking.strip_ansi(p) for p in parts]
         for part in parts[:-1]:
             if partial:
                 if kept < MAX_LINE_CHARS:
@@ -145,6 +148,14 @@ def _position(raw: BinaryIO) -> int:
 def diagnose_file(source: str | Path | BinaryIO, rules=None,  # noqa: ANN001 - a RuleSet
                   progress: Callable[[int], None] | None = None) -> Diagnosis:
     """Diagnose a log file (or `-` for standard input, or a binary stream) in bounded memory."""
-    from bloqr_dagster.build_errors.detectors.engine import diagnose_lines
+    from bloqr_dagster.build_errors.detectors.engine import BATCH_LINES, Scanner, default_rules
 
-    return diagnose_lines(read_lines(source, progress), rules)
+    scanner = Scanner(rules or default_rules())
+    batch: list[str] = []
+    for line in read_lines(source, progress):
+        batch.append(line)
+        if len(batch) == BATCH_LINES:
+            scanner.feed(batch)
+            batch = []
+    scanner.feed(batch)
+    return scanner.finish()

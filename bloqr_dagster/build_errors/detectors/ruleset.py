@@ -99,6 +99,7 @@ class RuleSet:
             for kw in rules_of}
         self.lines = _LineCache(self, _LINE_CACHE_GENERATION)
         self._classify_cached = lru_cache(maxsize=_CACHE_LINES)(self._classify_uncached)
+        self._decide_cached = lru_cache(maxsize=_CACHE_LINES)(self._decide)
         self._candidates = lru_cache(maxsize=4096)(self._candidates_uncached)
         self._render_cached = lru_cache(maxsize=_CACHE_LINES)(self._render_uncached)
 
@@ -145,10 +146,14 @@ class RuleSet:
         return group, masking.sample(clean)
 
     def record(self, raw: str) -> Record | context.Marker | bool:
-        """What one raw (ANSI-free) line decides on its own; the line holds a prefilter keyword."""
+        """What one raw (ANSI-free) line decides on its own; the line holds a prefilter keyword.
+        Lines that differ only in their timestamp prefix share one cached decision."""
         clean = masking.clean_line(raw)
         if not clean:
             return False
+        return self._decide_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._decide(clean)
+
+    def _decide(self, clean: str) -> Record | context.Marker | bool:
         idx = self.classify(clean)
         if idx is None or self.rules[idx].ignore:  # not an error line: maybe a stage marker or command echo
             return context.marker(clean) or False
@@ -166,6 +171,7 @@ class RuleSet:
     def clear_caches(self) -> None:
         self.lines.clear()
         self._classify_cached.cache_clear()
+        self._decide_cached.cache_clear()
         self._render_cached.cache_clear()
 
 
