@@ -97,12 +97,17 @@ def main() -> int:
     parser.add_argument("--size-gb", type=float, default=2.0, help="size of the huge log (default 2)")
     parser.add_argument("--gzip", action="store_true", help="also detect a gzip-compressed copy of the huge log")
     parser.add_argument("--regenerate", action="store_true", help="rewrite the logs even if present")
+    parser.add_argument("--write-huge", type=Path, help=argparse.SUPPRESS)  # internal: the writing child
     args = parser.parse_args()
+    if args.write_huge:
+        write_huge(args.write_huge, int(args.size_gb * 2**30))
+        return 0
     WORK.mkdir(parents=True, exist_ok=True)
     huge = WORK / f"huge-{args.size_gb:g}gb.log"
     files = {"huge": huge, "long-line": WORK / "long-line.log", "identical": WORK / "identical.log"}
     if args.regenerate or not huge.exists():
-        write_huge(huge, int(args.size_gb * 2**30))
+        # written by a child: this process stays small, and Linux keeps a peak RSS across fork and exec
+        subprocess.run([sys.executable, __file__, "--size-gb", str(args.size_gb), "--write-huge", str(huge)], check=True)
     if args.regenerate or not files["long-line"].exists():
         write_long_line(files["long-line"])
     if args.regenerate or not files["identical"].exists():

@@ -60,7 +60,6 @@ def test_unseen_formats_land_in_a_sensible_category(log: str, code: str, tool: s
     "[WARN] Build failed to find an icon; using the default",
     "(node:1234) Warning: Accessing non-existent property 'x' of module exports inside circular dependency",
     "Found 0 errors. Watching for file changes.",
-    "npm error   dev @vitejs/plugin-react@\"^4.0.0\" from the root project",
     "npm ERR!     /home/runner/.npm/_logs/2024-01-01T00_00_00_000Z-debug-0.log",
 ])
 def test_a_warning_is_never_an_error(line: str) -> None:

@@ -10,6 +10,7 @@ from bloqr_dagster.build_errors.detectors.model import Detector
 from bloqr_dagster.build_errors.detectors.rules import (
     bun,
     ci,
+    docker,
     esbuild,
     frameworks,
     general,
@@ -31,6 +32,6 @@ from bloqr_dagster.build_errors.detectors.rules import (
 
 # Order matters only between rules of equal priority matching the same line: earlier wins.
 DETECTORS: tuple[Detector, ...] = tuple(m.DETECTOR for m in (
-    generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node,
+    generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node, docker,
     frameworks, lint, shell, ci, platform, general,
 ))

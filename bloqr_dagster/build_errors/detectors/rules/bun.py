@@ -16,7 +16,8 @@ DETECTOR = Detector("bun", "bun", (
          "package.json", priority=100),
     rule("bun-resolve", "dependency_install_failed",
          r"^error: (?:.+ failed to resolve|No version matching|GET \S+ - (?:404|403)|Package \S+ not found"
-         r"|.+@\S+ failed to resolve)", "failed to resolve", "no version matching", "error: get", "not found",
+         r"|.+@\S+ failed to resolve|Workspace dependency \"[^\"]+\" not found)", "failed to resolve",
+         "no version matching", "error: get", "not found",
          priority=70),
     rule("bun-script-exited", "build_command_failed", r"^error: script \"[^\"]+\" exited with code \d+",
          "exited with code", priority=20, relative="stage",

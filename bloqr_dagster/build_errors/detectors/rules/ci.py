@@ -10,10 +10,11 @@ DETECTOR = Detector("ci", "github-actions", (
          r"has exceeded the maximum execution time|\b(?:[Bb]uild|[Jj]ob|[Ss]tep|[Cc]ommand|[Dd]eployment|[Ww]orkflow)"
          r" (?:has |was )?(?:timed out|exceeded (?:the )?(?:maximum|max) (?:time|duration))|Build exceeded maximum"
          r" time|exceeded the (?:build )?time limit|Time limit exceeded|The operation was canceled\."
-         r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than",
+         r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than"
+         r"|Too long with no output",
          "maximum execution time", "timed out", "exceeded maximum time", "exceeded the max", "exceeded max",
          "time limit", "operation was canceled",
-         "no output has been received", "took longer than", priority=100, tool="auto",
+         "no output has been received", "took longer than", "too long with no output", priority=100, tool="auto",
          masks=(mask(r"(runner )(.+?)( has exceeded)", r"\1<RUNNER>\3"),
                 mask(r"(execution time of )\d+(?=\.?\s*$)", r"\1<N>"))),
     rule("ci-process-deploy", "deploy_command_failed",
@@ -23,6 +24,10 @@ DETECTOR = Detector("ci", "github-actions", (
          "failed during stage", priority=15, tool="netlify", summary=True),
     rule("netlify-stage-deploy", "deploy_command_failed", r"Failed during stage '(?:[Dd]eploy)",
          "failed during stage", priority=15, tool="netlify", summary=True),
+    rule("netlify-deploy-failed", "deploy_command_failed", r"Deploy did not succeed|Failed to deploy site",
+         "deploy did not succeed", "failed to deploy site", priority=15, tool="netlify", summary=True),
+    rule("netlify-build-command", "build_command_failed", r'"build\.command" failed', "build.command", priority=15,
+         tool="netlify", summary=True),
     rule("netlify-stage-build", "build_command_failed", r"Failed during stage '", "failed during stage",
          priority=14, tool="netlify", summary=True, masks=(mask(r"\(https?://[^)]*\)", "(<URL>)"),)),
     rule("ci-summary", "build_command_failed",

@@ -41,8 +41,11 @@ DETECTOR = Detector("frameworks", "next", (
          "error in ", "module build failed", "compiled with", "[!]", priority=45, tool="webpack"),
     rule("astro-error", "build_command_failed", r"^(?:\d\d:\d\d:\d\d )?\[ERROR\] \[[\w@/:.-]+\]", "[error]",
          priority=45, tool="astro"),
-    rule("vite-plugin-error", "build_command_failed", r"^\[vite(?::[\w-]+)?\]:? .*(?:[Ee]rror|failed)",
-         "[vite", priority=40, tool="vite"),
+    # `[vite:esbuild] Transform failed`, `[vite-plugin-svelte] Error ...`, and Vite/Rollup plugin errors
+    # `[plugin:vite:react-babel] /src/a.tsx: Unexpected token`, `[plugin vite:esbuild] ...`
+    rule("vite-plugin-error", "build_command_failed",
+         r"^\[vite(?:[:-]\w+)*\]:? .*(?:[Ee]rror|failed)|^\[plugin:? ?[\w:@/.-]+\] \S", "[vite", "[plugin",
+         priority=40, tool="vite"),
     rule("framework-failed-to-compile", "build_command_failed",
          r"^Failed to compile\.?$|Turbopack build failed with \d+ errors?|Transform failed with \d+ errors?",
          "failed to compile", "turbopack build failed", "transform failed", priority=25),

@@ -31,7 +31,8 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import rule
 
 # The severity words a line can open with; the first one decides whether a line is an error at all.
 _ERROR_WORD = r"(?i:\berror\b|\berr!|\bfatal\b|\bfailed\b|\bfail\b|\bpanic\b)|[✘✖×❌]"
-_PREFIX = r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\] )?"  # an optional tool prefix: `sh: `, `[vite] `, `pip `
+# An optional tool prefix: `sh: `, `[vite] `, `pip `, Jekyll's `jekyll 3.9.0 | `.
+_PREFIX = r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\] |[\w-]{1,30} \d[\w.-]{0,20} \| )?"
 # The first word of a message after `ERR!`/`error` (not one of npm's detail keys, not a path).
 _MESSAGE = r"(?!(?:path|syscall|errno|code|command|cwd|signal|gyp)\b)[A-Za-z\"'`(\[][^\s/]*[ :]"
 
@@ -47,14 +48,14 @@ DETECTOR = Detector("general", "auto", (
          rf"|^{_PREFIX}(?:[✘✖×X] )?\[(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal)\]:? *\S"
          # `npm ERR! x`, `gyp ERR! x`, `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`: a message,
          # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output)
-         rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^(?:npm |pnpm |yarn )?(?:error|ERROR) {_MESSAGE}"
-         # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`
-         r"|^(?:✘|✖|×|❌|✗) +\S"
+         rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^{_PREFIX}(?:npm |pnpm |yarn )?(?:error|ERROR) +{_MESSAGE}"
+         # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`, Next.js's `⨯ x`
+         r"|^(?:✘|✖|×|❌|✗|⨯) +\S"
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
          # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
          r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
          r"|^Error \[ERR_\w+\]|^thread '[^']*' panicked at",
-         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "exception", priority=6, relative="general",
+         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", priority=6, relative="general",
          rank=RANK_GENERIC),
     rule("shell-error", "build_command_failed",
          # `sh: 1: cd: can't cd to build/server`, `bash: line 3: x: Permission denied`, `/bin/sh: x`
@@ -67,9 +68,10 @@ DETECTOR = Detector("general", "auto", (
          r"|\breturned (?:a )?non-zero (?:code|status):? ?[1-9]\d*",
          "exit", "non-zero", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
     rule("failed-summary", "build_command_failed",
-         # `FAILED`, `FAIL src/a.test.ts`, `BUILD FAILED`, `Command failed`, `Build failed`, `Deployment failed`
+         # `FAILED`, `FAIL src/a.test.ts`, `BUILD FAILED`, `Command failed`, `Build failed`, `Deployment failed`,
+         # Gatsby's `failed Building static HTML for pages - 2.3s`
          r"(?<![\w-])FAILED(?![\w-])|^FAIL +\S|\b(?:[Cc]ommand|[Bb]uild|[Cc]ompil(?:e|ation)|[Dd]eploy(?:ment)?"
-         r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload) failed\b",
+         r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload) failed\b|^failed [A-Z]\w",
          "failed", "fail ", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
     rule("traceback", "build_command_failed", r"^Traceback \(most recent call last\):", "traceback", priority=5,
          relative="general", rank=RANK_TOOL_SUMMARY - 2),
@@ -98,7 +100,8 @@ _CAUSES = _words((
      "lockfile_out_of_sync"),
     (r"(?i)cannot find module|could not resolve\b(?! host)|failed to resolve (?:import|module|entry)|module not found"
      r"|can't resolve|unable to resolve module|no module named|cannot find package|unresolved import"
-     r"|does not provide an export named|is not exported by|no matching export", "module_not_found"),
+     r"|does not provide an export named|is not exported by|no matching export|module [\"'][^\"']+[\"'] (?:was )?not found"
+     r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT", "module_not_found"),
     (r"(?i)command not found|not found in \$?path|is not recognized as an internal|executable file not found"
      r"|: not found$", "command_not_found"),
     (r"(?i)\bnode(?:\.js)? (?:version|v?\d+)[^.]{0,40}(?:not supported|unsupported|required|incompatible)"
@@ -142,14 +145,15 @@ def cause_category(clean: str) -> str | None:
 
 
 # A command named in the line: docker's `process "/bin/sh -c X"`, `Command "X"`, `command 'X'`.
-_NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript) (?:"(?:/bin/(?:ba)?sh -c )?([^"]{1,200})"|'([^']{1,200})'|`([^`]{1,200})`)""")
+_NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript) (?:"(?:/bin/(?:ba)?sh -c )?([^"]{1,200})"|'([^']{1,200})'"""
+                            r"|`([^`]{1,200})`)|[Cc]ommand failed with exit code \d+: ([^\n]{1,200})")
 
 
 def command_category(clean: str) -> str | None:
     m = _NAMED_COMMAND.search(clean) if ("ommand" in clean or "process" in clean or "cript" in clean) else None
     if m is None:
         return None
-    mark = command_marker(m.group(1) or m.group(2) or m.group(3), echo=False)
+    mark = command_marker(m.group(1) or m.group(2) or m.group(3) or m.group(4), echo=False)
     return STAGE_CATEGORY.get(mark.stage) if mark is not None and mark.stage else None
 
 

@@ -20,7 +20,8 @@ DETECTOR = Detector("generic", "auto", (
          r"|package\.json: No such file|Could not find a required file", "package.json", "required file",
          priority=100),
     rule("out-of-memory", "out_of_memory",
-         r"(?i:out of memory)|\bENOMEM\b|Cannot allocate memory|(?i:exceeded (?:the )?memory limit)|MemoryError"
+         r"(?i:out of memory)|\bENOMEM\b|Cannot allocate memory|MemoryError"
+         r"|(?i:exceeded (?:the |its )?(?:maximum |max )?(?:allowed |available )?memory)"
          r"|memory limit exceeded|^Killed$|\bsignal: killed\b|\bSIGKILL\b|exit code 137|exited with (?:code )?137",
          "memory", "enomem", "killed", "sigkill", "code 137", "with 137", priority=90),
     rule("missing-file", "missing_file", r"No such file or directory|ENOENT: no such file", "no such file",

@@ -16,6 +16,7 @@ DETECTOR = Detector("eslint", "eslint", (
          priority=90, masks=(mask(r"'[^']*'", "'<IDENTIFIER>'"),)),
     rule("eslint-stylish-line", "lint_error", rf"^\d+:\d+\s++(?:error|Error:)\s++\S(?:.*?\S)?\s{{2,}}+{RULE_ID}$",
          "error", priority=90, masks=(mask(r"'[^']*'", "'<IDENTIFIER>'"),)),
+    rule("eslint-crash", "lint_error", r"^Oops! Something went wrong! :\(", "oops! something went wrong", priority=60),
     rule("eslint-summary", "lint_error", r"✖ \d+ problems? \([1-9]\d* errors?|ESLint: .*(?:[Ee]rror|[Ff]ailed)",
          "problem", "eslint", priority=60),
 ))

@@ -10,25 +10,29 @@ DETECTOR = Detector("node", "node", (
          r"JavaScript heap out of memory|FATAL ERROR: .*(?:heap limit|Allocation failed|out of memory)"
          r"|<--- (?:Last few GCs|JS stacktrace) --->"
          r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
-         r"|allocation failure;? (?:scavenge|GC) might not succeed",
+         r"|allocation failure;? (?:scavenge|GC) might not succeed|Fatal (?:JavaScript|javascript) (?:OOM|out of memory)",
          "heap", "last few gcs", "js stacktrace", "ms: mark", "ms: scavenge", "allocation fail", "fatal error",
-         priority=100),
+         "fatal javascript", priority=100),
     rule("node-version-required", "node_version_mismatch",
          r"You are using Node\.js \S+\. For .+ is required|Node(?:\.js)? (?:version )?v?\d\S* is (?:not supported"
          r"|unsupported)|requires (?:at least )?Node(?:\.js)? (?:v?\d|version)|Please upgrade (?:your )?Node"
          r"|[Uu]nsupported Node(?:\.js)? version|Node\.js version .* is required|ERR_UNSUPPORTED_NODE"
          r"|not supported by (?:Astro|Next\.js|Nuxt|Vite|SvelteKit)|Vite requires Node\.js version"
-         r"|node-build: definition not found|Unable to (?:find|install) (?:node|nodejs) (?:version )?v?\d",
+         r"|node-build: definition not found|Unable to (?:find|install) (?:node|nodejs) (?:version )?v?\d"
+         r"|[Ii]nvalid Node\.js [Vv]ersion|Node\.js [Vv]ersion \"[^\"]+\" is (?:discontinued|deprecated|not supported)",
          "you are using node", "is not supported", "is unsupported", "requires at least node", "requires node",
          "upgrade your node", "upgrade node", "unsupported node", "is required", "err_unsupported_node",
-         "not supported by", "requires node.js", "node-build: definition", "unable to", priority=100,
+         "not supported by", "requires node.js", "node-build: definition", "unable to", "invalid node.js version",
+         "is discontinued", "is deprecated", priority=100,
          masks=(mask(r"(Node\.js )v?\d+(?:\.\d+)*", r"\1<VERSION>"),)),
     rule("node-old-syntax", "node_version_mismatch",
          r"SyntaxError: Unexpected token '(?:\.|\?|\?\?=|\|\|=|&&=|#)'", "unexpected token", priority=100,
          masks=(mask(r"token '[^']*'", "token '<TOKEN>'"),)),
     rule("node-cannot-find-module", "module_not_found",
-         r"Cannot find module '[^']+'|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'",
-         "cannot find module", "cannot find package", "err_module_not_found", "no module named", priority=100,
+         r"Cannot find module '[^']+'|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'"
+         r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|Package subpath '[^']+' is not defined by \"exports\"",
+         "cannot find module", "cannot find package", "err_module_not_found", "no module named",
+         "err_package_path_not_exported", "err_unsupported_dir_import", "package subpath", priority=100,
          masks=(QUOTED_MODULE, mask(r"(module named )'[^']*'", r"\1'<MODULE>'"))),
     rule("node-spawn-enoent", "command_not_found", r"\bspawn \S+ ENOENT", "spawn", priority=100),
     rule("node-invalid-arg", "build_command_failed",

@@ -40,4 +40,20 @@ DETECTOR = Detector("python", "pip", (
          "subprocess-exited", "failed building wheel", "failed to build", "resolutionimpossible",
          "cannot install", "could not install", "invalid requirement", "libmamba", "no solution found",
          "failed to", "packagesnotfound", priority=70),
+    rule("pip-externally-managed", "dependency_install_failed", r"\berror: externally-managed-environment",
+         "externally-managed", priority=70),
+    # Poetry and uv refuse a lockfile that no longer matches pyproject.toml
+    rule("python-lockfile", "lockfile_out_of_sync",
+         r"pyproject\.toml changed significantly since poetry\.lock|poetry\.lock is not consistent with pyproject"
+         r"|lock file is not up to date with the latest changes in pyproject\.toml"
+         r"|lockfile at .uv\.lock. needs to be updated", "pyproject.toml changed", "poetry.lock is not consistent",
+         "not up to date with the latest changes", "uv.lock", priority=100),
+    rule("poetry-solver", "dependency_install_failed", r"version solving failed|SolverProblemError",
+         "version solving failed", "solverproblemerror", priority=70, tool="poetry"),
+    rule("python-project-missing", "missing_file",
+         r"could not find a pyproject\.toml file|No [`'\"]?pyproject\.toml[`'\"]? found in current directory",
+         "could not find a pyproject.toml", "found in current directory", priority=100),
+    rule("poetry-python-range", "python_version_error",
+         r"The current project's (?:supported )?Python (?:range|requirement) .{0,80} is not compatible",
+         "current project's", priority=100, tool="poetry"),
 ))

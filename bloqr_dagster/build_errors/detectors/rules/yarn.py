@@ -34,6 +34,7 @@ DETECTOR = Detector("yarn", "yarn", (
          "non-existing file", priority=60,
          masks=(mask(r'(package |versions for )"[^"]*"', r'\1"<PACKAGE>"'),
                 mask(r'(required by )"[^"]*"', r'\1"<PACKAGE>"'))),
+    rule("yarn-berry-auth", "auth_error", r"\bYN0041:", "yn0041", priority=100),
     rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0018",
          "yn0035", "yn0041", "yn0082", priority=60),
     rule("yarn-usage-error", "dependency_install_failed", r"^Usage Error: ", "usage error", priority=50),

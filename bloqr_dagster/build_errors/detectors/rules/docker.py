@@ -1,0 +1,23 @@
+"""docker build (BuildKit and the legacy builder): files missing from the context, registry access, images."""
+
+from __future__ import annotations
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import rule
+
+DETECTOR = Detector("docker", "docker", (
+    # `COPY package.json ./` of a file that is not in the build context
+    rule("docker-missing-file", "missing_file",
+         r"failed to compute cache key: .*(?:not found|no such file)|COPY failed: .*(?:no such file|not found)",
+         "failed to compute cache key", "copy failed", priority=100),
+    rule("docker-auth", "auth_error",
+         r"pull access denied|requested access to the resource is denied|unauthorized: authentication required"
+         r"|no basic auth credentials", "pull access denied", "requested access to the resource is denied",
+         "authentication required", "no basic auth credentials", priority=100),
+    # a base image or tag that does not exist
+    rule("docker-image-not-found", "dependency_install_failed",
+         r"manifest for \S+ not found|manifest unknown|failed to resolve source metadata for",
+         "manifest for", "manifest unknown", "failed to resolve source metadata", priority=90),
+    rule("docker-dockerfile", "build_command_failed", r"dockerfile parse error|unknown instruction: ",
+         "dockerfile parse error", "unknown instruction", priority=60),
+))
