@@ -100,7 +100,7 @@ def test_reserved_repositories_are_never_a_source_of_the_project_corpus() -> Non
         return  # nothing collected yet: nothing can come from a reserved repository
     sources = [x.source for x in load_lines(PROJECT_CORPUS)] + [x.source for x in load_logs(PROJECT_CORPUS)]
     texts = [p.read_text(encoding="utf-8", errors="replace").lower()
-             for p in (PROJECT_CORPUS / "SOURCES.md",) if p.is_file()]
+             for p in [PROJECT_CORPUS / "SOURCES.md", *sorted((PROJECT_CORPUS / "sources").glob("*.md"))] if p.is_file()]
     for source in sources:
         assert repository_of(source) not in RESERVED_REPOSITORIES, source
     for reserved in RESERVED_REPOSITORIES:

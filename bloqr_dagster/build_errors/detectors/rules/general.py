@@ -81,8 +81,10 @@ DETECTOR = Detector("general", "auto", (
 # ------------------------------------------------------------------------------------------------
 # What a general line means
 
-def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(p), code) for p, code in pairs)
+def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """(one regex matching wherever any of them does, the (pattern, category) pairs in order)."""
+    scoped = [f"(?i:{p[4:]})" if p.startswith("(?i)") else f"(?:{p})" for p, _ in pairs]
+    return re.compile("|".join(scoped)), tuple((re.compile(p), code) for p, code in pairs)
 
 
 # Causes a line can name in any tool's words, most specific first.
@@ -137,11 +139,16 @@ _TOOL_CATEGORY = {
 }
 
 
+def _first(words: tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]], clean: str) -> str | None:
+    """The category of the first (pattern, category) pair that matches; one search when none does."""
+    anything, pairs = words
+    if anything.search(clean) is None:
+        return None
+    return next((code for pattern, code in pairs if pattern.search(clean)), None)
+
+
 def cause_category(clean: str) -> str | None:
-    for pattern, code in _CAUSES:
-        if pattern.search(clean):
-            return code
-    return None
+    return _first(_CAUSES, clean)
 
 
 # A command named in the line: docker's `process "/bin/sh -c X"`, `Command "X"`, `command 'X'`.
@@ -158,10 +165,7 @@ def command_category(clean: str) -> str | None:
 
 
 def activity_category(clean: str) -> str | None:
-    for pattern, code in _ACTIVITIES:
-        if pattern.search(clean):
-            return code
-    return None
+    return _first(_ACTIVITIES, clean)
 
 
 def tool_category(tool: str | None, stage: str | None) -> str | None:
