@@ -92,35 +92,41 @@ def run(path: Path) -> dict:
     return {"wall": wall, "peak_mb": peak_kb / 1024, "out_bytes": len(proc.stdout), "out": proc.stdout}
 
 
+def write_all(files: dict[str, Path], size_gb: float, regenerate: bool) -> None:
+    if regenerate or not files["huge"].exists():
+        write_huge(files["huge"], int(size_gb * 2**30))
+    if regenerate or not files["long-line"].exists():
+        write_long_line(files["long-line"])
+    if regenerate or not files["identical"].exists():
+        write_identical(files["identical"])
+    gz = files.get("huge.gz")
+    if gz is not None and (regenerate or not gz.exists()):
+        with open(files["huge"], "rb") as src, gzip.open(gz, "wb", compresslevel=1) as dst:
+            while block := src.read(1 << 20):
+                dst.write(block)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-gb", type=float, default=2.0, help="size of the huge log (default 2)")
     parser.add_argument("--gzip", action="store_true", help="also detect a gzip-compressed copy of the huge log")
     parser.add_argument("--regenerate", action="store_true", help="rewrite the logs even if present")
-    parser.add_argument("--write-huge", type=Path, help=argparse.SUPPRESS)  # internal: the writing child
+    parser.add_argument("--write", action="store_true", help=argparse.SUPPRESS)  # internal: the writing child
     args = parser.parse_args()
-    if args.write_huge:
-        write_huge(args.write_huge, int(args.size_gb * 2**30))
-        return 0
     WORK.mkdir(parents=True, exist_ok=True)
-    huge = WORK / f"huge-{args.size_gb:g}gb.log"
-    files = {"huge": huge, "long-line": WORK / "long-line.log", "identical": WORK / "identical.log"}
-    if args.regenerate or not huge.exists():
-        # written by a child: this process stays small, and Linux keeps a peak RSS across fork and exec
-        subprocess.run([sys.executable, __file__, "--size-gb", str(args.size_gb), "--write-huge", str(huge)], check=True)
-    if args.regenerate or not files["long-line"].exists():
-        write_long_line(files["long-line"])
-    if args.regenerate or not files["identical"].exists():
-        write_identical(files["identical"])
+    files = {"huge": WORK / f"huge-{args.size_gb:g}gb.log", "long-line": WORK / "long-line.log",
+             "identical": WORK / "identical.log"}
     if args.gzip:
-        gz = WORK / f"huge-{args.size_gb:g}gb.bin"  # no .gz suffix: read by its magic bytes
-        if args.regenerate or not gz.exists():
-            with open(huge, "rb") as src, gzip.open(gz, "wb", compresslevel=1) as dst:
-                while block := src.read(1 << 24):
-                    dst.write(block)
-        files["huge.gz"] = gz
+        files["huge.gz"] = WORK / f"huge-{args.size_gb:g}gb.bin"  # no .gz suffix: read by its magic bytes
+    if args.write:
+        write_all(files, args.size_gb, args.regenerate)
+        return 0
+    # The logs are written by a child, so that this process stays small: Linux keeps a process's peak
+    # RSS across fork and exec, and each `bloqr detect` below starts as a fork of this one.
+    subprocess.run([sys.executable, __file__, "--write", "--size-gb", str(args.size_gb),
+                    *(["--gzip"] if args.gzip else []), *(["--regenerate"] if args.regenerate else [])], check=True)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"(this benchmark process: {baseline:.0f} MB peak RSS; each detect runs in a fresh process)")
+    print(f"(this benchmark process: {baseline:.0f} MB peak RSS, the floor of the figures below)")
     print(f"{'log':10} {'size':>10} {'wall s':>8} {'MB/s':>8} {'peak RSS MB':>12} {'stdout bytes':>13}")
     for name, path in files.items():
         size = os.stat(path).st_size

@@ -210,3 +210,17 @@ def test_platform_summary_alone_is_the_primary_with_the_stage_category() -> None
 def test_stage_markers_of_common_platforms(log: str, stage_code: str) -> None:
     d = diagnose(log)
     assert d.primary is not None and d.primary.error_code == stage_code, log
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 8192])
+def test_a_cause_is_found_across_batch_boundaries(batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bloqr_dagster.build_errors.detectors import diagnose_lines, engine
+
+    monkeypatch.setattr(engine, "BATCH_LINES", batch)
+    lines = ["Executing user deploy command: npx wrangler deploy", "✘ [ERROR] A request to the Cloudflare API "
+             "(/accounts/abc/workers/scripts/x) failed.", "", "  Authentication error [code: 10000]", "done"]
+    d = diagnose_lines(lines)
+    assert [(e.line_no, e.error_code) for e in d.errors] == [(2, "auth_error"), (4, "auth_error")]
+    assert d == diagnose("\n".join(lines))
+    unresolved = diagnose_lines(lines[:3])  # the log ends inside the look-ahead window
+    assert [(e.line_no, e.error_code) for e in unresolved.errors] == [(2, "wrangler_error")]

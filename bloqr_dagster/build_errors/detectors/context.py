@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-STAGES = ("clone", "install", "build", "deploy")
 STAGE_CATEGORY = {
     "clone": "clone_failed", "install": "dependency_install_failed", "build": "build_command_failed",
     "deploy": "deploy_command_failed",

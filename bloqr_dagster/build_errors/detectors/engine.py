@@ -28,7 +28,7 @@ from bloqr_dagster.build_errors.detectors import masking
 from bloqr_dagster.build_errors.detectors.context import STAGE_CATEGORY, Marker
 from bloqr_dagster.build_errors.detectors.model import FINISHED_SEGMENT_PENALTY, Diagnosis, ErrorHit, Rule
 from bloqr_dagster.build_errors.detectors.rules.general import tool_category
-from bloqr_dagster.build_errors.detectors.ruleset import RuleSet
+from bloqr_dagster.build_errors.detectors.ruleset import RuleSet, group_of
 
 MAX_ERRORS = 1000  # distinct errors listed per log
 BATCH_LINES = 8192  # lines per feed() when reading an iterable
@@ -152,7 +152,7 @@ class Scanner:
             for c in rule.causes:
                 if c.pattern.search(nxt):
                     hit[1], hit[6] = c.error_code, c.priority
-                    hit[2] = f"{hit[2]} {_cause_group(nxt)}"[: masking.MAX_GROUP_CHARS]
+                    hit[2] = f"{hit[2]} {group_of(nxt)}"[: masking.MAX_GROUP_CHARS]
                     return True
         return False
 
@@ -178,19 +178,6 @@ class Scanner:
         if over is not None and weight(over) > weight(entries[best]):
             primary = ErrorHit(over[0], over[1], over[2], over[3], over[4], over[5])
         return Diagnosis(errors, primary, self.dropped)
-
-
-_CAUSE_GROUPS: dict[str, str] = {}
-
-
-def _cause_group(cause_line: str) -> str:
-    """The group suffix a cause line adds (causes repeat build after build: `[code: 10000]`)."""
-    group = _CAUSE_GROUPS.get(cause_line)
-    if group is None:
-        group = masking.scrub(masking.normalise(cause_line))
-        if len(_CAUSE_GROUPS) < 4096 and len(cause_line) <= 512:
-            _CAUSE_GROUPS[cause_line] = group
-    return group
 
 
 # -- entry points -----------------------------------------------------------------------------

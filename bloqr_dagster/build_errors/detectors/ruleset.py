@@ -103,9 +103,6 @@ class RuleSet:
         self._candidates = lru_cache(maxsize=4096)(self._candidates_uncached)
         self._render_cached = lru_cache(maxsize=_CACHE_LINES)(self._render_uncached)
 
-    def rule_names(self) -> list[str]:
-        return [r.name for r in self.rules]
-
     # -- one line ------------------------------------------------------------------------------
 
     def classify(self, clean: str) -> int | None:
@@ -142,7 +139,7 @@ class RuleSet:
             group = rule.group
         else:
             text = masking.apply_masks(clean, rule.masks) if rule.masks else clean
-            group = _group_of(text)
+            group = group_of(text)
         return group, masking.sample(clean)
 
     def record(self, raw: str) -> Record | context.Marker | bool:
@@ -176,8 +173,9 @@ class RuleSet:
 
 
 @lru_cache(maxsize=_CACHE_LINES)
-def _group_of(text: str) -> str:
-    """The privacy-safe error group of a (rule-masked) message; masked messages repeat across builds."""
+def group_of(text: str) -> str:
+    """The privacy-safe error group of a (rule-masked) message; masked messages (and the cause lines of
+    wrangler's API errors) repeat across builds."""
     return masking.scrub(masking.normalise(text))
 
 
