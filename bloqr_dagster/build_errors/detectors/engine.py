@@ -49,11 +49,11 @@ class Scanner:
         self.entries: list[list] = []
         self.dropped = 0
         self.overflow_best: list | None = None  # the best hit among those not listed
-        self.pending: list[tuple[Rule, int, list, int]] = []  # (rule, remaining lines, hit, line_no)
+        self.pending: list[tuple[Rule, int, list]] = []  # (rule, lines its look-ahead still covers, hit)
         self.deferred = False  # a pending hit was added after later ones
 
     def feed(self, lines: list[str]) -> None:
-        """Scan the next lines of the log (ANSI codes may still be in them; line ends must not)."""
+        """Scan the next lines of the log: without line ends and ANSI codes (diagnose* and logfile strip them)."""
         if self.pending:
             self._resolve_pending(lines)
         rules = self.rules
@@ -130,14 +130,14 @@ class Scanner:
             return False
         if end <= len(lines):
             return False
-        self.pending.append((rule, end - len(lines), hit, hit[0]))
+        self.pending.append((rule, end - len(lines), hit))
         return True
 
     def _resolve_pending(self, lines: list[str]) -> None:
         still = []
-        for rule, remaining, hit, line_no in self.pending:
+        for rule, remaining, hit in self.pending:
             if not self._apply_cause(rule, lines[:remaining], hit) and remaining > len(lines):
-                still.append((rule, remaining - len(lines), hit, line_no))
+                still.append((rule, remaining - len(lines), hit))
                 continue
             self.deferred = True
             self._add(hit)
@@ -157,7 +157,7 @@ class Scanner:
         return False
 
     def finish(self) -> Diagnosis:
-        for _, _, hit, _ in self.pending:  # windows that ran past the end of the log
+        for _, _, hit in self.pending:  # windows that ran past the end of the log
             self.deferred = True
             self._add(hit)
         self.pending = []
