@@ -43,7 +43,7 @@ class Scanner:
         self.stage: str | None = None
         self.tool: str | None = None  # the tool running (from command echoes and banners)
         self.segment = 0
-        self.failed_segments: set[int] = set()
+        self.first_failed: int | None = None  # the first segment a platform summary says failed
         self.index: dict[tuple[str, str, str, int], int] = {}
         # per distinct error: [line_no, code, group, tool, sample, count, weight, segment]
         self.entries: list[list] = []
@@ -77,8 +77,8 @@ class Scanner:
             if idx in special:
                 rule = rules.rules[idx]
                 hit = [base + i + 1, code, group, tool, sample, 1, rule.weight, self.segment]
-                if rule.summary:
-                    self.failed_segments.add(self.segment)
+                if rule.summary and self.first_failed is None:
+                    self.first_failed = self.segment
                 if rule.causes and self._look_ahead(rule, lines, i, hit):
                     continue  # the cause may be in the next batch: added when it is resolved
                 self._add(hit)
@@ -161,7 +161,7 @@ class Scanner:
             self.deferred = True
             self._add(hit)
         self.pending = []
-        failing = min(self.failed_segments | {self.segment})
+        failing = self.segment if self.first_failed is None else self.first_failed
 
         def weight(e: list) -> tuple[int, int]:
             return e[6] - (0 if e[7] == failing else FINISHED_SEGMENT_PENALTY), -e[0]
