@@ -67,7 +67,7 @@ def test_long_lines_keep_their_head_and_line_numbers_stay_right(monkeypatch: pyt
     huge = "npm error code ETIMEDOUT " + "x" * 5_000_000
     data = f"ok\n{huge}\nsh: 1: vite: not found\n".encode()
     lines = list(read_lines(io.BytesIO(data)))
-    assert [len(x) for x in lines] == [2, logfile.MAX_LINE_CHARS, 22]
+    assert [len(x) for x in lines] == [2, logfile.MAX_RAW_LINE, 22]
     d = diagnose_file(io.BytesIO(data))
     assert [(e.line_no, e.error_code) for e in d.errors] == [(2, "network_error"), (3, "command_not_found")]
 

@@ -32,6 +32,7 @@ from bloqr_dagster.build_errors.detectors.ruleset import RuleSet, group_of
 
 MAX_ERRORS = 1000  # distinct errors listed per log
 BATCH_LINES = 8192  # lines per feed() when reading an iterable
+MAX_RAW_LINE = 4 * masking.MAX_LINE_CHARS  # a line's head kept before cleaning (ANSI codes and prefixes)
 
 
 class Scanner:
@@ -197,9 +198,13 @@ def default_rules() -> RuleSet:
 
 
 def _split(text: str) -> list[str]:
+    """The lines of a log; a huge line keeps its head (the part the rules would examine, and more)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return masking.strip_ansi(text).split("\n")
+    lines = masking.strip_ansi(text).split("\n")
+    if len(text) > MAX_RAW_LINE and max(map(len, lines)) > MAX_RAW_LINE:
+        lines = [line[:MAX_RAW_LINE] for line in lines]
+    return lines
 
 
 def diagnose(text: str, rules: RuleSet | None = None) -> Diagnosis:

@@ -3,7 +3,7 @@
 `read_lines` yields a log's lines as it reads 1 MiB at a time: gzip, bzip2 and xz are recognised by
 their magic bytes (not the file name) and decompressed as they stream; bytes are decoded as UTF-8
 with replacement; `\\r\\n` and lone `\\r` end lines like `\\n`; ANSI colour codes are dropped; a line
-longer than MAX_LINE_CHARS keeps its head and the rest is skipped as it streams (the engine examines
+longer than MAX_RAW_LINE keeps its head and the rest is skipped as it streams (the engine examines
 far less). Input that is not a
 text log (a directory, binary data, unreadable or corrupt compressed data) raises UnreadableLog with
 a one-line reason.
@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bloqr_dagster.build_errors.detectors import masking
+from bloqr_dagster.build_errors.detectors.engine import BATCH_LINES, MAX_RAW_LINE, Scanner, default_rules
 from bloqr_dagster.build_errors.detectors.model import Diagnosis
+from bloqr_dagster.build_errors.detectors.ruleset import RuleSet
 
 CHUNK_BYTES = 1 << 20
-MAX_LINE_CHARS = 4 * masking.MAX_LINE_CHARS  # room for ANSI codes and prefixes before the examined head
 _SNIFF_BYTES = 8192  # NUL bytes here mean binary data, not a log
 _MAX_LAYERS = 3  # a .gz of a .gz is unwrapped, up to this depth
 
@@ -99,7 +100,7 @@ def read_lines(source: str | Path | BinaryIO, progress: Callable[[int], None] | 
 def _lines(raw: BinaryIO, progress: Callable[[int], None] | None) -> Iterator[str]:
     stream = _unwrap(raw)
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    partial: list[str] = []  # the current line's head, up to MAX_LINE_CHARS
+    partial: list[str] = []  # the current line's head, up to MAX_RAW_LINE
     kept = 0
     first = True
     held_cr = ""
@@ -122,15 +123,15 @@ def _lines(raw: BinaryIO, progress: Callable[[int], None] | None) -> Iterator[st
             parts = [masking.strip_ansi(p) for p in parts]
         for part in parts[:-1]:
             if partial:
-                if kept < MAX_LINE_CHARS:
-                    partial.append(part[: MAX_LINE_CHARS - kept])
+                if kept < MAX_RAW_LINE:
+                    partial.append(part[: MAX_RAW_LINE - kept])
                 yield "".join(partial)
                 partial, kept = [], 0
             else:
-                yield part[:MAX_LINE_CHARS]
+                yield part[:MAX_RAW_LINE]
         tail = parts[-1]
-        if kept < MAX_LINE_CHARS and tail:
-            partial.append(tail[: MAX_LINE_CHARS - kept])
+        if kept < MAX_RAW_LINE and tail:
+            partial.append(tail[: MAX_RAW_LINE - kept])
             kept += len(partial[-1])
         if not chunk:
             if partial:
@@ -145,11 +146,9 @@ def _position(raw: BinaryIO) -> int:
         return 0
 
 
-def diagnose_file(source: str | Path | BinaryIO, rules=None,  # noqa: ANN001 - a RuleSet
+def diagnose_file(source: str | Path | BinaryIO, rules: RuleSet | None = None,
                   progress: Callable[[int], None] | None = None) -> Diagnosis:
     """Diagnose a log file (or `-` for standard input, or a binary stream) in bounded memory."""
-    from bloqr_dagster.build_errors.detectors.engine import BATCH_LINES, Scanner, default_rules
-
     scanner = Scanner(rules or default_rules())
     batch: list[str] = []
     for line in read_lines(source, progress):
