@@ -27,7 +27,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bloqr_dagster.build_errors.detectors import build_rules, diagnose, diagnose_file, load_user_rules
+from bloqr_dagster.build_errors.detectors import (
+    RuleSet,
+    build_rules,
+    diagnose,
+    diagnose_file,
+    load_user_rules,
+)
 from bloqr_dagster.build_errors.detectors import corpus as corpus_mod
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +57,7 @@ class Figures:
     misses: list[str] = field(default_factory=list)
 
 
-def evaluate(lines, logs, rules) -> Figures:  # noqa: ANN001
+def evaluate(lines: list[corpus_mod.CorpusLine], logs: list[corpus_mod.CorpusLog], rules: RuleSet) -> Figures:
     f = Figures()
     for item in lines:
         errors = diagnose(item.line, rules).errors

@@ -16,9 +16,12 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bloqr_dagster.errors import BloqrError
+
+if TYPE_CHECKING:  # the detectors load when a command runs, not when the parser is built
+    from bloqr_dagster.build_errors.detectors import Diagnosis, RuleSet
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +39,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=handle)
 
 
-def load_rules(path: str | None, builtin_only: bool = False):  # noqa: ANN201 - a RuleSet
+def load_rules(path: str | None, builtin_only: bool = False) -> RuleSet:
     """The rule set of the detect/rules commands; a bad rules file is a BloqrError (one line)."""
     from bloqr_dagster.build_errors.detectors import UserRulesError, build_rules, load_user_rules
 
@@ -48,7 +51,7 @@ def load_rules(path: str | None, builtin_only: bool = False):  # noqa: ANN201 - 
         raise BloqrError(str(exc)) from None
 
 
-def _record(path: str, d, version: str) -> dict[str, Any]:  # noqa: ANN001 - a Diagnosis
+def _record(path: str, d: Diagnosis, version: str) -> dict[str, Any]:
     primary = None
     if d.primary is not None:
         primary = {"error_code": d.primary.error_code, "error_group": d.primary.error_group,

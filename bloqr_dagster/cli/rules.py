@@ -18,9 +18,12 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bloqr_dagster.errors import BloqrError
+
+if TYPE_CHECKING:  # the detectors load when a command runs, not when the parser is built
+    from bloqr_dagster.build_errors.detectors import ErrorHit, RuleSet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,7 +87,7 @@ def _items(args: argparse.Namespace) -> tuple[list, list, str]:
     return lines, logs, "; ".join(parts)
 
 
-def _decisions(rules, text_lines: list[str]) -> list[tuple[int | None, str | None]]:  # noqa: ANN001
+def _decisions(rules: RuleSet, text_lines: list[str]) -> list[tuple[int | None, str | None]]:
     """Per line: (index of the deciding rule or None, category or None) as a one-line log."""
     from bloqr_dagster.build_errors.detectors import diagnose
     from bloqr_dagster.build_errors.detectors.masking import clean_line
@@ -176,7 +179,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(hit) -> str:  # noqa: ANN001
+def _show(hit: ErrorHit | None) -> str:
     return f"{hit.error_code} (line {hit.line_no})" if hit is not None else "none"
 
 

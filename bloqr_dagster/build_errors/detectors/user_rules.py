@@ -42,6 +42,7 @@ from typing import Any
 import yaml
 
 from bloqr_dagster.build_errors.detectors import masking
+from bloqr_dagster.build_errors.detectors.engine import default_rules
 from bloqr_dagster.build_errors.detectors.model import (
     CATEGORIES,
     RANK_CAUSE,
@@ -55,6 +56,8 @@ from bloqr_dagster.build_errors.detectors.regex_analysis import (
     derive_keywords,
     unreachable_branch,
 )
+from bloqr_dagster.build_errors.detectors.registry import DETECTORS
+from bloqr_dagster.build_errors.detectors.ruleset import RuleSet
 
 ENV_VAR = "BLOQR_RULES_FILE"
 FILE_NAME = "rules.yaml"
@@ -133,8 +136,6 @@ def parse_user_rules(text: str, source: str = "rules.yaml") -> UserRules:
     if len(items) > MAX_RULES:
         raise UserRulesError(f"{source}: rules: more than {MAX_RULES} rules")
     rules, specs, names = [], [], set()
-    from bloqr_dagster.build_errors.detectors.registry import DETECTORS
-
     builtin = {r.name for d in DETECTORS for r in d.rules}
     for i, item in enumerate(items):
         where = f"{source}: rules[{i}]"
@@ -327,22 +328,17 @@ def rules_version(user_rules: UserRules | None = None) -> str:
     return f"{RULES_VERSION}+user.{user_rules.digest[:12]}"
 
 
-def build_rules(user_rules: UserRules | None = None):  # noqa: ANN201 - a RuleSet
+def build_rules(user_rules: UserRules | None = None) -> RuleSet:
     """The rule set to diagnose with: the built-ins, plus the user rules when given."""
-    from bloqr_dagster.build_errors.detectors.engine import default_rules
-
     if user_rules is None or not user_rules.rules:
         return default_rules()
     return _merged(user_rules)
 
 
-_MERGED: dict[str, Any] = {}  # digest -> RuleSet: a rule set keeps its caches between calls
+_MERGED: dict[str, RuleSet] = {}  # digest -> rule set: a rule set keeps its caches between calls
 
 
-def _merged(user_rules: UserRules):  # noqa: ANN202
-    from bloqr_dagster.build_errors.detectors.registry import DETECTORS
-    from bloqr_dagster.build_errors.detectors.ruleset import RuleSet
-
+def _merged(user_rules: UserRules) -> RuleSet:
     rules = _MERGED.get(user_rules.digest)
     if rules is None:
         if len(_MERGED) >= 8:
