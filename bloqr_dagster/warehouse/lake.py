@@ -63,13 +63,22 @@ TABLES: dict[str, LakeTable] = {
         ),
         _table(
             "workflow_runs", "filterlists/workflow_metrics",
-            "One row per filter-list workflow run (compile, batch, warming, health, isolated).",
+            "One row per finished filter-list run (compile, batch_compile, cache_warming, health_monitoring, "
+            "isolated_compile, fetch_sources), exported from the Dagster instance's run and event records.",
             ("run_id", pa.string()), ("workflow", pa.string()), ("trigger", pa.string()),
+            ("partition", pa.string()), ("status", pa.string()),
             ("started_at", _TS), ("finished_at", _TS), ("duration_s", pa.float64()),
             ("succeeded", pa.bool_()), ("configurations", pa.int32()),
             ("configurations_warmed", pa.int32()), ("cache_hits", pa.int32()),
             ("sources_checked", pa.int32()), ("sources_healthy", pa.int32()), ("alerts", pa.int32()),
-            ("error", pa.string()),
+            ("steps", pa.int32()), ("retries", pa.int32()), ("error", pa.string()),
+        ),
+        _table(
+            "workflow_steps", "filterlists/workflow_step_metrics",
+            "One row per step of those runs: when it started and finished, attempts, outcome, error.",
+            ("run_id", pa.string()), ("workflow", pa.string()), ("step_key", pa.string()),
+            ("status", pa.string()), ("started_at", _TS), ("finished_at", _TS), ("duration_s", pa.float64()),
+            ("attempts", pa.int32()), ("error", pa.string()),
         ),
         _table(
             "health_checks", "filterlists/source_health",
