@@ -1,12 +1,12 @@
 /*
 description: >
-  One row per filter-list workflow: runs, outcomes and durations, how runs were triggered, and
-  the workflow's own counters summed over its runs: configurations compiled (compile,
-  batch_compile, isolated_compile), configurations warmed and cache hits (cache_warming), sources
+  One row per filter-list workflow: runs, outcomes and durations, how runs were triggered, step
+  retries, and the workflow's own counters summed over its runs: configurations compiled (compile,
+  batch_compile, cache_warming, isolated_compile), configurations warmed and cache hits, sources
   checked/healthy and alerts (health_monitoring). A counter a workflow does not use is 0.
 materialized: table
 columns:
-  workflow: compile, batch_compile, cache_warming, health_monitoring or isolated_compile.
+  workflow: compile, batch_compile, cache_warming, health_monitoring, isolated_compile or fetch_sources.
   runs: Runs in the lake.
   succeeded: Runs that succeeded.
   failed: Runs that failed.
@@ -15,6 +15,8 @@ columns:
   max_duration_s: Longest run time in seconds.
   scheduled_runs: Runs started by a schedule.
   manual_runs: Runs started by hand.
+  backfill_runs: Runs of a backfill (batch compiles).
+  retries: Step retries over the runs.
   configurations_compiled: Sum of configurations over the runs.
   configurations_warmed: Sum of configurations warmed.
   cache_hits: Sum of cache hits.
@@ -41,6 +43,8 @@ SELECT
     max(duration_s) AS max_duration_s,
     count(*) FILTER (WHERE trigger = 'schedule') AS scheduled_runs,
     count(*) FILTER (WHERE trigger = 'manual') AS manual_runs,
+    count(*) FILTER (WHERE trigger = 'backfill') AS backfill_runs,
+    sum(retries)::BIGINT AS retries,
     coalesce(sum(configurations), 0)::BIGINT AS configurations_compiled,
     coalesce(sum(configurations_warmed), 0)::BIGINT AS configurations_warmed,
     coalesce(sum(cache_hits), 0)::BIGINT AS cache_hits,

@@ -1,31 +1,60 @@
-"""The filter-list assets, their dynamic partitions, the register jobs, sensors, checks and the demo."""
+"""The filter-list domain as the defs folder loader sees it; registering sources and configurations
+at run time; the partitions sensor; workflow metrics from Dagster's run records; the demo."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
+from bloqr_dagster.defs import filterlists
 from bloqr_dagster.defs.filterlists.demo import run_demo
 from bloqr_dagster.defs.filterlists.resources import RESOURCE_KEY
 from bloqr_dagster.filterlists.defaults import DEFAULT_SOURCES, POPULAR_CONFIGS, WARM_BY_DEFAULT
 from bloqr_dagster.filterlists.registry import Registry
-from bloqr_dagster.filterlists.workflow_runs import runs
 from bloqr_dagster.warehouse import lake
-from tests.dagster.filterlists_support import compile_run_config, gets, make_defs, serve_list
+from tests.dagster.filterlists_support import (
+    COMPILED,
+    HEALTH,
+    METRICS,
+    RAW,
+    gets,
+    make_defs,
+    materialize,
+    metadata,
+    register,
+    resource,
+    serve_list,
+    step,
+)
 
-RAW = dg.AssetKey(["filterlists", "raw_filter_lists"])
-COMPILED = dg.AssetKey(["filterlists", "compiled_filter_lists"])
-HEALTH = dg.AssetKey(["filterlists", "source_health"])
-METRICS = dg.AssetKey(["filterlists", "workflow_metrics"])
 
+def test_the_defs_folder_loads_the_domain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As dg.load_from_defs_folder loads it: module-level objects, resources from the environment."""
+    from dagster.components import load_defs
 
-def _materialize(defs: dg.Definitions, key: dg.AssetKey, instance, partition: str | None = None,
-                 run_config: dict | None = None) -> dict:
-    result = dg.materialize(defs.assets, selection=[key], partition_key=partition, instance=instance,
-                            resources={RESOURCE_KEY: defs.resources[RESOURCE_KEY]}, run_config=run_config)
-    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == key]
-    return {k: v.value for k, v in event.materialization.metadata.items()} | {"_result": result}
+    monkeypatch.setenv("BLOQR_HOME", str(tmp_path))
+    monkeypatch.setenv("BLOQR_SOURCES_DIR", str(tmp_path / "lists"))
+    defs = load_defs(filterlists)
+    graph = defs.resolve_asset_graph()
+    assert {k.to_user_string() for k in graph.get_all_asset_keys()} == {
+        "filterlists/raw_filter_lists", "filterlists/compiled_filter_lists", "filterlists/source_health",
+        "filterlists/workflow_metrics", "filterlists/workflow_step_metrics"}
+    assert graph.get(COMPILED).parent_keys == {RAW}  # the lineage raw -> compiled
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {
+        "compile_job", "health_monitoring_job", "isolated_compile_job", "register_filter_source_job",
+        "register_filter_config_job"}
+    assert {s.name for s in defs.schedules} == {"cache_warming_schedule", "health_monitoring_schedule"}
+    assert {c.name for c in graph.asset_check_keys} == {"sources_healthy", "cache_objects_intact"}
+    assert graph.get(METRICS[0]).automation_condition is not None
+    compiled = defs.resolve_assets_def(COMPILED)
+    ops = [node.definition for node in compiled.node_def.node_dict.values()]
+    assert [op.name for op in ops] == ["validate", "compile_sources", "cache_result", "update_metrics"]
+    assert {op.name: op.pool for op in ops}["compile_sources"] == "filterlists_compile"
+    fl = defs.resources[RESOURCE_KEY]
+    assert fl.sources_dir.get_value() == str(tmp_path / "lists")  # an EnvVar, read when a run starts
+    dg.Definitions.validate_loadable(defs)
 
 
 def test_defaults_seed_five_sources_and_the_popular_configs(tmp_path: Path) -> None:
@@ -41,99 +70,93 @@ def test_defaults_seed_five_sources_and_the_popular_configs(tmp_path: Path) -> N
 
 
 def test_partition_sensor_adds_registered_sources_and_configs(tmp_path: Path) -> None:
-    defs = make_defs(tmp_path, seed_defaults=True)
-    sensor = defs.get_sensor_def("filter_partitions_sensor")
+    sensor = make_defs(tmp_path).resolve_sensor_def("filter_partitions_sensor")
     with dg.instance_for_test() as instance:
-        with dg.build_sensor_context(instance=instance,
-                                     resources={RESOURCE_KEY: defs.resources[RESOURCE_KEY]}) as context:
+        with dg.build_sensor_context(instance=instance, resources={
+                RESOURCE_KEY: resource(tmp_path, seed_defaults=True)}) as context:
             result = sensor(context)
-        added = {r.partitions_def_name: list(r.partition_keys) for r in result.dynamic_partitions_requests}
-        assert added["filter_sources"] == [s.key for s in DEFAULT_SOURCES]
-        assert added["filter_configs"] == list(POPULAR_CONFIGS)
+    added = {r.partitions_def_name: list(r.partition_keys) for r in result.dynamic_partitions_requests}
+    assert added["filter_sources"] == [s.key for s in DEFAULT_SOURCES]
+    assert added["filter_configs"] == list(POPULAR_CONFIGS)
 
 
-def test_register_jobs_then_materialize_partitions(tmp_path: Path, http_server, filterlists_dir: Path) -> None:
+def test_register_at_run_time_then_materialize(tmp_path: Path, http_server, filterlists_dir: Path) -> None:
     url = serve_list(http_server, "/pgl.txt", (filterlists_dir / "peter_lowe.txt").read_bytes())
     defs = make_defs(tmp_path)
+    source_job, config_job = defs.get_job_def("register_filter_source_job"), defs.get_job_def(
+        "register_filter_config_job")
     with dg.instance_for_test() as instance:
-        register = defs.get_job_def("register_filter_source_job").execute_in_process(
-            {"ops": {"register_filter_source": {"config": {"key": "pgl", "url": url, "type": "hosts",
-                                                             "min_rules": 2000}}}}, instance=instance)
-        assert register.success
+        assert source_job.execute_in_process({"ops": {"register_filter_source": {"config": {
+            "key": "pgl", "url": url, "type": "hosts", "min_rules": 2000}}}}, instance=instance).success
         assert instance.get_dynamic_partitions("filter_sources") == ["pgl"]
-        bad = defs.get_job_def("register_filter_source_job").execute_in_process(
-            {"ops": {"register_filter_source": {"config": {"key": "Bad Key", "url": url}}}},
-            instance=instance, raise_on_error=False)
-        assert not bad.success
+        assert not source_job.execute_in_process({"ops": {"register_filter_source": {"config": {
+            "key": "Bad Key", "url": url}}}}, instance=instance, raise_on_error=False).success
 
-        first = _materialize(defs, RAW, instance, "pgl")
-        assert first["rule_count"] == 3500 and first["not_modified"] is False
-        assert (tmp_path / "cache" / "raw" / "pgl.txt").read_bytes() == (filterlists_dir / "peter_lowe.txt").read_bytes()
-        second = _materialize(defs, RAW, instance, "pgl")
+        first = metadata(materialize(defs, instance, RAW, "pgl"), RAW)
+        assert first["rule_count"] == first["dagster/row_count"] == 3500 and first["not_modified"] is False
+        raw_file = tmp_path / "cache" / "raw" / "pgl.txt"
+        assert raw_file.read_bytes() == (filterlists_dir / "peter_lowe.txt").read_bytes()
+        assert first["path"] == str(raw_file) and first["dagster/uri"] == raw_file.as_uri()
+        second = metadata(materialize(defs, instance, RAW, "pgl"), RAW)
         assert second["not_modified"] is True and second["sha256"] == first["sha256"]
         assert gets(http_server, "/pgl.txt")[-1].get("If-None-Match")
 
         config = {"name": "Peter Lowe DNS", "sources": [{"source": url, "type": "hosts"}],
                   "transformations": ["RemoveComments", "Compress", "Deduplicate"]}
-        assert defs.get_job_def("register_filter_config_job").execute_in_process(
-            {"ops": {"register_filter_config": {"config": {"key": "pgl_dns", "configuration": config}}}},
-            instance=instance).success
+        assert not config_job.execute_in_process({"ops": {"register_filter_config": {"config": {
+            "key": "bad", "configuration": {"name": "x"}}}}}, instance=instance, raise_on_error=False).success
+        assert config_job.execute_in_process({"ops": {"register_filter_config": {"config": {
+            "key": "pgl_dns", "configuration": config}}}}, instance=instance).success
         assert instance.get_dynamic_partitions("filter_configs") == ["pgl_dns"]
-        cold = _materialize(defs, COMPILED, instance, "pgl_dns")
-        warm = _materialize(defs, COMPILED, instance, "pgl_dns")
-        assert cold["cache_hit"] is False and warm["cache_hit"] is True
-        assert warm["cache_key"] == cold["cache_key"] and warm["rule_count"] == cold["rule_count"] > 3400
-        assert warm["sources_not_modified"] == 1
-        latest = instance.get_latest_materialization_event(COMPILED).asset_materialization
-        assert latest.partition == "pgl_dns"
-        # compile_job on the registered configuration keeps the asset partition current too
-        job_run = defs.get_job_def("compile_job").execute_in_process(
-            compile_run_config(config, config_name="pgl_dns"), instance=instance)
-        by_job = instance.get_latest_materialization_event(COMPILED)
-        assert by_job.run_id == job_run.run_id and by_job.asset_materialization.partition == "pgl_dns"
+        compiled = materialize(defs, instance, COMPILED, "pgl_dns")
+        assert metadata(compiled, COMPILED)["rule_count"] > 3400
+        assert instance.get_latest_materialization_event(COMPILED).asset_materialization.partition == "pgl_dns"
+        [intact] = compiled.get_asset_check_evaluations()
+        assert intact.check_name == "cache_objects_intact" and intact.passed
 
-        from bloqr_dagster.defs.filterlists.checks import cache_objects_intact
-
-        intact = cache_objects_intact(defs.resources[RESOURCE_KEY])  # over what the asset stored
-        assert intact.passed and intact.metadata["entries"].value == 1
-
-        health = _materialize(defs, HEALTH, instance, run_config={
-            "ops": {"filterlists__source_health": {"config": {"sources": ["pgl"]}}}})
-        assert health["healthy"] == 1 and health["checked"] == 1
-        [evaluation] = health["_result"].get_asset_check_evaluations()
-        assert evaluation.passed and evaluation.check_name == "sources_healthy"
-        assert lake.read_table(tmp_path / "lake", "health_checks").num_rows == 1
+        health = materialize(defs, instance, HEALTH)
+        assert metadata(health, HEALTH)["summary"] == "1 of 1 sources healthy"
+    assert lake.read_table(tmp_path / "lake", "health_checks").num_rows == 1
 
 
-def test_failure_sensor_records_runs_that_died(tmp_path: Path) -> None:
-    defs = make_defs(tmp_path / "a")
+def test_workflow_metrics_come_from_dagster_run_records(tmp_path: Path, http_server) -> None:
+    ok = http_server.serve_bytes("/ok.txt", b"||a.example^\n||b.example^\n")
+    http_server.serve_bytes("/down.txt", b"no", status=500)
+    defs = make_defs(tmp_path)
     with dg.instance_for_test() as instance:
-        failed = defs.get_job_def("compile_job").execute_in_process(
-            {"ops": {"validate": {"config": {"configuration": {"name": "x"}}}}}, instance=instance,
-            raise_on_error=False)
-        assert not failed.success
-        other = make_defs(tmp_path / "b")  # a fresh state db: only the sensor writes there
-        sensor = other.get_sensor_def("filterlists_run_failure_sensor")
-        [record] = instance.all_logs(failed.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-        failure_event = record.dagster_event
-        with dg.build_run_status_sensor_context(
-            sensor_name=sensor.name, dagster_event=failure_event, dagster_instance=instance,
-            dagster_run=failed.dagster_run, resources={RESOURCE_KEY: other.resources[RESOURCE_KEY]},
-        ) as status_context:
-            sensor(status_context.for_run_failure())
-    [row] = runs(tmp_path / "b" / "state.sqlite")
-    assert row.run_id == failed.run_id and row.workflow == "compile" and not row.succeeded
-    [hooked] = runs(tmp_path / "a" / "state.sqlite")  # the failure hook recorded it as well
-    assert "sources" in hooked.error
+        register(tmp_path, instance, configs={
+            "good": {"name": "good", "sources": [{"source": ok}]},
+            "bad": {"name": "bad", "sources": [{"source": http_server.url("/down.txt")}]}})
+        good = materialize(defs, instance, COMPILED, "good")
+        bad = materialize(defs, instance, COMPILED, "bad", raise_on_error=False)
+        first = materialize(defs, instance, METRICS)
+        again = materialize(defs, instance, METRICS)  # nothing new: the same rows, no duplicates
+    runs = {r["run_id"]: r for r in lake.read_table(tmp_path / "lake", "workflow_runs").to_pylist()}
+    assert set(runs) == {good.run_id, bad.run_id}
+    assert (runs[good.run_id]["workflow"], runs[good.run_id]["succeeded"], runs[good.run_id]["partition"]) == (
+        "compile", True, "good")
+    failed = runs[bad.run_id]
+    assert (failed["succeeded"], failed["status"], failed["retries"], failed["configurations"]) == (
+        False, "FAILURE", 2, 0)
+    assert failed["error"].startswith(f"{step('compile_sources')}: source '{http_server.url('/down.txt')}': HTTP 500")
+    steps = [s for s in lake.read_table(tmp_path / "lake", "workflow_steps").to_pylist() if s["run_id"] == bad.run_id]
+    assert [(s["step_key"], s["status"], s["attempts"]) for s in steps] == [
+        (step("validate"), "SUCCESS", 1), (step("compile_sources"), "FAILURE", 3)]
+    assert all(s["duration_s"] >= 0 for s in steps)
+    meta = metadata(first, METRICS[0])
+    assert meta["dagster/row_count"] == 2 and meta["days_rewritten"] == 1
+    assert [c.name for c in meta["dagster/column_schema"].columns][:4] == ["run_id", "workflow", "trigger", "partition"]
+    assert metadata(first, METRICS[1])["dagster/row_count"] == 5 + 2  # good: 4 ops and its check; bad: 2 ops
+    assert metadata(again, METRICS[0])["dagster/row_count"] == 2
 
 
 def test_demo_runs_offline(tmp_path: Path) -> None:
     with dg.instance_for_test() as instance:
         lines = run_demo(instance, tmp_path)
-        metrics = _materialize(make_defs(tmp_path), METRICS, instance)
     text = "\n".join(lines)
     assert "raw_filter_lists[demo_ads]: 12 rules" in text
     assert "compiled_filter_lists[demo] (second run): 8 rules, cache hit" in text
-    assert "source_health: 2/2 sources healthy" in text
+    assert "source_health: 2 of 7 sources healthy (checked 2 in this run" in text  # the 5 defaults: not checked
     assert "isolated_compile_job: succeeded, 8 rules" in text
-    assert metrics["rows"] == 2 and metrics["compile_runs"] == 1 and metrics["isolated_compile_runs"] == 1
+    assert "workflow_metrics: 6 filter-list runs in the lake" in text
+    assert (tmp_path / "sources" / "demo" / "demo_ads.txt").is_file()

@@ -11,7 +11,15 @@ import dagster as dg
 from bloqr_dagster.defs.filterlists.resources import RESOURCE_KEY
 from bloqr_dagster.defs.filterlists.run_history import export_runs
 from bloqr_dagster.warehouse import lake
-from tests.dagster.filterlists_support import COMPILED, gets, make_defs, metadata, register, resource, serve_list
+from tests.dagster.filterlists_support import (
+    COMPILED,
+    gets,
+    make_defs,
+    metadata,
+    register,
+    resource,
+    serve_list,
+)
 
 TICK = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 

@@ -69,6 +69,14 @@ def run(run_id: str, workflow: str, trigger: str, started: str, seconds: float, 
     return row
 
 
+def step(run_id: str, workflow: str, op: str, started: str, seconds: float, attempts: int,
+         err: str | None = None) -> dict:
+    start = utc(started)
+    return dict(run_id=run_id, workflow=workflow, step_key=f"filterlists__compiled_filter_lists.{op}",
+                status="FAILURE" if err else "SUCCESS", started_at=start,
+                finished_at=start + timedelta(seconds=seconds), duration_s=seconds, attempts=attempts, error=err)
+
+
 def check(source: str, at: str, healthy: bool, latency: float | None, status: int | None = 200,
           rules: int = 50_000, failures: int = 0, alert: bool = False, err: str | None = None) -> dict:
     return dict(checked_at=utc(at), source=source, url=f"https://lists.example/{source}.txt", healthy=healthy,
@@ -125,7 +133,13 @@ def write_sample_lake(paths: Paths) -> None:
             alerts=1),
         run("h2", "health_monitoring", "schedule", "2024-05-02 05:00", 4.0, True, sources_checked=5, sources_healthy=5,
             alerts=0),
-        run("c1", "compile", "manual", "2024-05-01 06:00", 1.5, True, configurations=1),
+        run("c1", "compile", "manual", "2024-05-01 06:00", 1.5, True, configurations=1, retries=1),
+    ])
+    lake.write_file(paths.lake, "workflow_steps", "2024-05", [
+        step("c1", "compile", "validate", "2024-05-01 06:00", 0.1, 1),
+        step("c1", "compile", "compile_sources", "2024-05-01 06:00:01", 1.2, 2),
+        step("b3", "batch_compile", "validate", "2024-05-02 01:00", 0.2, 1),
+        step("b3", "batch_compile", "compile_sources", "2024-05-02 01:00:01", 29.0, 3, err="source 3 failed"),
     ])
     lake.write_file(paths.lake, "health_checks", "checks", [
         check("easylist", "2024-04-02 12:00", False, None, status=None, err="timeout"),  # outside 30 days

@@ -138,7 +138,18 @@ def test_workflow_totals(built: Paths) -> None:
     health = totals["health_monitoring"]
     assert (health["runs"], health["sources_checked"], health["sources_healthy"], health["alerts"]) == (2, 10, 9, 1)
     assert health["last_error"] is None and health["success_rate"] == 1.0
-    assert totals["compile"]["configurations_compiled"] == 1
+    assert totals["compile"]["configurations_compiled"] == 1 and totals["compile"]["retries"] == 1
+    assert batch["backfill_runs"] == 0 and batch["retries"] == 0
+
+
+def test_workflow_step_totals(built: Paths) -> None:
+    steps = {(r["workflow"], r["step"]): r for r in run_query(built, "SELECT * FROM workflow_step_totals").records()}
+    assert sorted(steps) == [("batch_compile", "compile_sources"), ("batch_compile", "validate"),
+                             ("compile", "compile_sources"), ("compile", "validate")]
+    failing = steps[("batch_compile", "compile_sources")]
+    assert (failing["runs"], failing["failed"], failing["retried"], failing["max_duration_s"]) == (1, 1, 1, 29.0)
+    assert failing["last_error"] == "source 3 failed"
+    assert (steps[("compile", "compile_sources")]["retried"], steps[("compile", "validate")]["failed"]) == (1, 0)
 
 
 def test_source_health_latest_and_history(built: Paths) -> None:
@@ -216,7 +227,7 @@ def test_partial_build_rebuilds_only_the_selection(built: Paths) -> None:
     build_warehouse(built, ["stg_build_errors", "build_primary_errors", "categorization_coverage"])
     assert rows(built, "SELECT failed_builds FROM categorization_coverage") == [(8,)]
     assert rows(built, "SELECT sum(failed_builds) FROM categorization_coverage_daily") == [(7,)]  # untouched
-    assert len(list_models(built).rows) == 13
+    assert len(list_models(built).rows) == 15
 
 
 def test_failed_build_leaves_published_file_untouched(tmp_path: Path, built: Paths) -> None:
