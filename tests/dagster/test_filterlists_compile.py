@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ import dagster as dg
 import pytest
 
 from bloqr_dagster.filterlists.cache_store import CompiledCache
+from bloqr_dagster.filterlists.deadline import DeadlineExceeded, call_with_deadline
 from bloqr_dagster.filterlists.defaults import SourceSpec
 from bloqr_dagster.filterlists.fetch import ResponseCache
 from tests.dagster.filterlists_support import (
@@ -148,7 +150,7 @@ def test_reexecution_from_failure_skips_completed_steps(tmp_path: Path, http_ser
     home = tmp_path / "home"
     monkeypatch.setenv("BLOQR_TEST_HOME", str(home))
     http_server.serve_bytes("/list.txt", b"down", status=503)
-    run_config = {"execution": {"config": {"in_process": {}}}}
+    run_config: dict = {}  # compile_job runs in process
     job = dg.reconstructable(_compile_job)
     with dg.instance_for_test() as instance:
         register(home, instance, configs={"reexec": _config([http_server.url("/list.txt")], "Reexec")})
@@ -206,3 +208,22 @@ def test_a_retry_after_the_deadline_is_not_overwritten_by_the_killed_attempt(tmp
     assert ResponseCache(tmp_path / "cache" / "http").get(url).body == b"||fresh.example^\n"
     with sqlite3.connect(cache.index_db) as db:
         assert db.execute("SELECT count(*) FROM cache_entries").fetchone() == (1,)
+
+
+def _start_a_writer(marker: str, go: str, on_event) -> None:  # noqa: ANN001
+    """Work that starts a process of its own (which writes once `go` exists), then never ends."""
+    subprocess.Popen(["sh", "-c", f"while [ ! -e {go} ]; do sleep 0.1; done; echo late > {marker}"])
+    on_event("writer_started", {})
+    time.sleep(600)
+
+
+def test_the_deadline_also_kills_what_the_work_started(tmp_path: Path) -> None:
+    marker, go = tmp_path / "late.txt", tmp_path / "go"
+    events: list[str] = []
+    with pytest.raises(DeadlineExceeded, match="^work: exceeded its time budget of 10 s"):
+        call_with_deadline(_start_a_writer, str(marker), str(go), seconds=10, what="work",
+                           on_event=lambda kind, fields: events.append(kind))
+    assert events == ["writer_started"]
+    go.touch()  # a writer still alive would write now
+    time.sleep(1.5)
+    assert not marker.exists()
