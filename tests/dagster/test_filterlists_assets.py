@@ -130,9 +130,11 @@ def test_workflow_metrics_come_from_dagster_run_records(tmp_path: Path, http_ser
         good = materialize(defs, instance, COMPILED, "good")
         bad = materialize(defs, instance, COMPILED, "bad", raise_on_error=False)
         first = materialize(defs, instance, METRICS)
-        again = materialize(defs, instance, METRICS)  # nothing new: the same rows, no duplicates
+        again = materialize(defs, instance, METRICS)  # nothing finished since: nothing to materialize
+        bad_again = materialize(defs, instance, COMPILED, "bad", raise_on_error=False)
+        third = materialize(defs, instance, METRICS)  # the day is rewritten: no duplicates
     runs = {r["run_id"]: r for r in lake.read_table(tmp_path / "lake", "workflow_runs").to_pylist()}
-    assert set(runs) == {good.run_id, bad.run_id}
+    assert set(runs) == {good.run_id, bad.run_id, bad_again.run_id}
     assert (runs[good.run_id]["workflow"], runs[good.run_id]["succeeded"], runs[good.run_id]["partition"]) == (
         "compile", True, "good")
     failed = runs[bad.run_id]
@@ -147,7 +149,8 @@ def test_workflow_metrics_come_from_dagster_run_records(tmp_path: Path, http_ser
     assert meta["dagster/row_count"] == 2 and meta["days_rewritten"] == 1
     assert [c.name for c in meta["dagster/column_schema"].columns][:4] == ["run_id", "workflow", "trigger", "partition"]
     assert metadata(first, METRICS[1])["dagster/row_count"] == 5 + 2  # good: 4 ops and its check; bad: 2 ops
-    assert metadata(again, METRICS[0])["dagster/row_count"] == 2
+    assert again.get_asset_materialization_events() == []
+    assert metadata(third, METRICS[0])["dagster/row_count"] == 3
 
 
 def test_demo_runs_offline(tmp_path: Path) -> None:

@@ -111,23 +111,29 @@ class MetricsConfig(dg.Config):
     full: bool = Field(False, description="export every run again (default: runs changed since the last export)")
 
 
-@dg.multi_asset(
-    group_name=GROUP, can_subset=False,
-    specs=[dg.AssetSpec([PREFIX, "workflow_metrics"], kinds={"python", "parquet"},
-                        automation_condition=dg.AutomationCondition.on_cron("*/15 * * * *"),
-                        description="Lake table workflow_runs: one row per finished filter-list run (compile, "
-                                    "batch_compile, cache_warming, health_monitoring, isolated_compile, "
-                                    "fetch_sources), from the Dagster instance's run and event records."),
-           dg.AssetSpec([PREFIX, "workflow_step_metrics"], kinds={"python", "parquet"},
-                        automation_condition=dg.AutomationCondition.on_cron("*/15 * * * *"),
-                        description="Lake table workflow_steps: one row per step of those runs: duration, "
-                                    "attempts, outcome and error.")])
+def _metrics_spec(name: str, description: str) -> dg.AssetSpec:
+    # skippable: an export that finds no newly finished run materializes nothing, so the warehouse
+    # models downstream are not rebuilt for nothing
+    return dg.AssetSpec([PREFIX, name], kinds={"python", "parquet"}, skippable=True, description=description,
+                        automation_condition=dg.AutomationCondition.on_cron("*/15 * * * *"))
+
+
+@dg.multi_asset(group_name=GROUP, can_subset=False, specs=[
+    _metrics_spec("workflow_metrics", "Lake table workflow_runs: one row per finished filter-list run (compile, "
+                  "batch_compile, cache_warming, health_monitoring, isolated_compile, fetch_sources), from the "
+                  "Dagster instance's run and event records."),
+    _metrics_spec("workflow_step_metrics", "Lake table workflow_steps: one row per step of those runs: duration, "
+                  "attempts, outcome and error.")])
 def workflow_metrics(context: dg.AssetExecutionContext, filterlists: FilterListsResource, config: MetricsConfig):
     previous = None if config.full else context.instance.get_latest_materialization_event(
         dg.AssetKey([PREFIX, "workflow_metrics"]))
-    exported = export_runs(context.instance, filterlists.lake, since=previous.timestamp if previous else None)
+    # from the start of the previous export: a run that finished while it ran is exported now
+    since = previous and context.instance.get_run_record_by_id(previous.run_id).start_time
+    exported = export_runs(context.instance, filterlists.lake, since=since or None)
     context.log.info(f"event=workflow_runs_exported runs={exported['runs']} steps={exported['steps']} "
                      f"days={exported['days']}")
+    if not exported["days"]:
+        return  # nothing finished since the last export
     for key, table in (("workflow_metrics", "workflow_runs"), ("workflow_step_metrics", "workflow_steps")):
         yield dg.MaterializeResult(asset_key=[PREFIX, key], metadata={
             **ops.lake_metadata(filterlists, table), "days_rewritten": exported["days"]})

@@ -29,7 +29,6 @@ EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_RESTARTED, dg
           dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.RUN_FAILURE}
 COUNTERS = ("configurations", "configurations_warmed", "cache_hits", "sources_checked", "sources_healthy",
             "alerts", "retries")
-LOOKBACK = timedelta(hours=1)  # runs finishing while the previous export ran
 
 
 def workflow_of(run: dg.DagsterRun) -> str | None:
@@ -122,7 +121,7 @@ def export_runs(instance: dg.DagsterInstance, lake_dir: Path, since: float | Non
     """Rewrite the day files of every day with a filter-list run that finished after `since` (a
     timestamp; None: every day). Returns the rows written and the days rewritten."""
     changed = instance.get_run_records(filters=dg.RunsFilter(
-        statuses=FINISHED, updated_after=datetime.fromtimestamp(since, UTC) - LOOKBACK if since else None))
+        statuses=FINISHED, updated_after=datetime.fromtimestamp(since, UTC) if since else None))
     days = sorted({r.create_timestamp.astimezone(UTC).date() for r in changed if workflow_of(r.dagster_run)})
     totals = {"runs": 0, "steps": 0, "days": len(days)}
     for day in days:
