@@ -37,7 +37,8 @@ from bloqr_dagster.filterlists.fetch import HttpFetcher
 from bloqr_dagster.filterlists.model import CompileConfig, EventCallback
 
 T = TypeVar("T")
-MAX_EVENT_LINE = 64 * 1024  # an event line longer than this is cut (events are small; this bounds memory)
+MAX_FIELD = 2000  # characters of one event field (a source name comes from a configuration)
+MAX_EVENT_LINE = 64 * 1024  # bounds the parent's buffer; the child's lines are far shorter
 
 
 class DeadlineExceeded(BloqrError):
@@ -60,14 +61,14 @@ def call_with_deadline(fn: Callable[..., T], *args: Any, seconds: float, what: s
         finally:
             os.close(events_w)
         try:
-            finished = _forward_events(events_r, deadline, on_event) and _wait(child, deadline)
+            finished = _forward_events(events_r, deadline, on_event)  # the child closes the pipe last
         finally:
             os.close(events_r)
-            _kill_group(child)  # also on success: nothing the child left running may outlive it
+            _kill_group(child)  # also on success: nothing the child started may outlive it
         if not finished:
             raise DeadlineExceeded(f"{what}: exceeded its time budget of {seconds:g} s (stopped)")
         if not result.exists():
-            raise BloqrError(f"{what}: the compile process died (exit code {child.returncode})")
+            raise BloqrError(f"{what}: its process died (exit code {child.returncode})")
         status, value = pickle.loads(result.read_bytes())
     if status == "error":
         raise value
@@ -75,7 +76,7 @@ def call_with_deadline(fn: Callable[..., T], *args: Any, seconds: float, what: s
 
 
 def _forward_events(fd: int, deadline: float, on_event: EventCallback | None) -> bool:
-    """Pass the child's event lines on until it closes the pipe; False at the deadline."""
+    """Pass the child's event lines on until it closes the pipe (True) or the deadline (False)."""
     buffer = b""
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
@@ -86,24 +87,18 @@ def _forward_events(fd: int, deadline: float, on_event: EventCallback | None) ->
             chunk = os.read(fd, 65536)
             if not chunk:
                 return True
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            buffer = buffer[:MAX_EVENT_LINE]
+            *lines, buffer = (buffer + chunk).split(b"\n")
+            if len(buffer) > MAX_EVENT_LINE:
+                raise BloqrError(f"an event line of the compile process exceeds {MAX_EVENT_LINE} bytes")
             for line in lines:
                 if on_event is not None and line:
-                    kind, fields = json.loads(line[:MAX_EVENT_LINE])
+                    kind, fields = json.loads(line)
                     on_event(kind, fields)
 
 
-def _wait(child: subprocess.Popen, deadline: float) -> bool:
-    try:
-        child.wait(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        return False
-    return True
-
-
 def _kill_group(child: subprocess.Popen) -> None:
+    """SIGKILL to the child's process group, then reap the child. Until it is reaped, its pid (the
+    group's id) cannot be reused, so this never hits another group."""
     try:
         os.killpg(child.pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -116,7 +111,8 @@ def _child_main(request: str, result: str, events_fd: str) -> None:
     events = os.fdopen(int(events_fd), "w", buffering=1, encoding="utf-8")
 
     def emit(kind: str, fields: dict[str, Any]) -> None:
-        events.write(json.dumps([kind, fields], default=str) + "\n")
+        short = {k: v[:MAX_FIELD] if isinstance(v, str) else v for k, v in fields.items()}  # names come from configs
+        events.write(json.dumps([kind, short], default=str) + "\n")
 
     try:
         outcome: tuple[str, Any] = ("ok", fn(*args, on_event=emit, **kwargs))
@@ -130,7 +126,7 @@ def _child_main(request: str, result: str, events_fd: str) -> None:
     partial = Path(result).with_suffix(".partial")
     partial.write_bytes(data)
     os.replace(partial, result)  # the parent sees a whole result or none
-    events.close()
+    events.close()  # the parent now kills what is left of the group and reads the result
 
 
 # -- the compile ---------------------------------------------------------------------------------
