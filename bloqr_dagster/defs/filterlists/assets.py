@@ -104,7 +104,7 @@ def compiled_filter_lists(raw_filter_lists):
 def source_health():
     plan = ops.load_history()
     analysed = ops.analyse_health(plan, ops.check_sources(plan))
-    return ops.store_health(plan, analysed, ops.send_alerts(analysed))
+    return ops.store_health(analysed, ops.send_alerts(analysed))
 
 
 class MetricsConfig(dg.Config):

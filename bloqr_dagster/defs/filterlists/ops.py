@@ -156,7 +156,7 @@ def update_metrics(context: dg.OpExecutionContext, cached: dict[str, Any]) -> dg
                                        "compressed_bytes", "compiled_at")}
     return dg.Output(None, metadata={
         **metadata, "dagster/row_count": cached["rule_count"], "path": dg.MetadataValue.path(cached["path"]),
-        "dagster/uri": f"file://{cached['path']}", "sources": dg.MetadataValue.md(table)})
+        "dagster/uri": Path(cached["path"]).as_uri(), "sources": dg.MetadataValue.md(table)})
 
 
 # -- source health ------------------------------------------------------------------------------------
@@ -237,8 +237,8 @@ def send_alerts(context: dg.OpExecutionContext, filterlists: FilterListsResource
 @dg.op(out=dg.Out(dg.Nothing),
        description="Append the results to the history (30 days kept, older pruned; lake table health_checks) "
                    "and report the health of every registered source.")
-def store_health(context: dg.OpExecutionContext, filterlists: FilterListsResource, plan: dict[str, Any],
-                 analysed: list, alerts_sent: int) -> dg.Output:
+def store_health(context: dg.OpExecutionContext, filterlists: FilterListsResource, analysed: list,
+                 alerts_sent: int) -> dg.Output:
     results = [HealthResult.from_json(r) for r in analysed]
     pruned = filterlists.history().append(results, context.run_id, lake=filterlists.lake)
     latest = latest_health(filterlists)
