@@ -20,6 +20,7 @@ from bloqr_dagster.filterlists.fetch import HttpFetcher
 from bloqr_dagster.filterlists.health import ALERT_AFTER_FAILURES, SLOW_AFTER_SECONDS, HealthHistory
 from bloqr_dagster.filterlists.isolated import Limits
 from bloqr_dagster.filterlists.registry import Registry
+from bloqr_dagster.settings import Paths
 
 RESOURCE_KEY = "filterlists"
 
@@ -44,7 +45,7 @@ class FilterListsResource(dg.ConfigurableResource):
     seed_defaults: bool = True  # register the default sources and popular configurations on first use
 
     @property
-    def paths(self):  # noqa: ANN201 - settings.Paths
+    def paths(self) -> Paths:
         return self.home.paths
 
     @property
