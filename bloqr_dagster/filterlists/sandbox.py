@@ -389,11 +389,21 @@ PRELOAD = ("json", "hashlib", "gzip", "zlib", "unicodedata", "encodings.idna", "
            "encodings.punycode", "encodings.latin_1", "idna", "resource", "threading")
 
 
+def _preload_unwinder() -> None:
+    """glibc loads libgcc_s with dlopen the first time a thread exits or is cancelled; inside the
+    private root that library is not there and the process aborts. Load it while it still is."""
+    try:
+        ctypes.CDLL("libgcc_s.so.1")
+    except OSError:  # a libc without a separate unwinder (e.g. musl) needs nothing
+        pass
+
+
 def _child_main(workdir: Path) -> int:
     request = json.loads((workdir / REQUEST).read_text(encoding="utf-8"))
     module_name, _, function_name = request["target"].partition(":")
     for name in PRELOAD:
         importlib.import_module(name)
+    _preload_unwinder()
     function = getattr(importlib.import_module(module_name), function_name)
     lockdown = _Lockdown(workdir, request["read_only"], Limits(**request["limits"]), int(request["uid"]))
     lockdown.apply()
