@@ -145,13 +145,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help=f"corpus folder (default {CORPUS_DIR})")
     parser.add_argument("--rules", help="user rules merged with the built-ins (default: none)")
     parser.add_argument("--show-misses", action="store_true", help="list misses (development set, train split)")
+    parser.add_argument("--split", choices=("train", "validation", "both"), default="both",
+                        help="corpus split(s) to evaluate (default both); tune with --split train only")
+    parser.add_argument("--no-dev", action="store_true", help="skip the development set")
     parser.add_argument("--speed", nargs="?", type=int, const=5000, default=0, metavar="N",
                         help="also time N generated failed builds (default 5000)")
     args = parser.parse_args(argv[1:])
     rules = build_rules(load_user_rules(args.rules) if args.rules else None)
     print(f"rules version {rules.version}")
     try:
-        if (args.dev / "dev_lines.jsonl").is_file():
+        if args.no_dev:
+            pass
+        elif (args.dev / "dev_lines.jsonl").is_file():
             dev = evaluate(corpus_mod.load_dev_lines(args.dev), corpus_mod.load_dev_logs(args.dev), rules)
             report(f"development set {args.dev} (the rules were written against it)", dev)
             if args.show_misses:
@@ -159,7 +164,7 @@ def main(argv: list[str]) -> int:
         else:
             print(f"\n(no development set at {args.dev})")
         if args.corpus.is_dir():
-            for split in ("train", "validation"):
+            for split in ("train", "validation") if args.split == "both" else (args.split,):
                 lines, logs = corpus_mod.load_lines(args.corpus, split), corpus_mod.load_logs(args.corpus, split)
                 figures = evaluate(lines, logs, rules)
                 honest = "rules may be tuned against it" if split == "train" else "held out: the honest figure"

@@ -27,6 +27,7 @@ from itertools import compress
 from bloqr_dagster.build_errors.detectors import masking
 from bloqr_dagster.build_errors.detectors.context import STAGE_CATEGORY, Marker
 from bloqr_dagster.build_errors.detectors.model import FINISHED_SEGMENT_PENALTY, Diagnosis, ErrorHit, Rule
+from bloqr_dagster.build_errors.detectors.prefixes import message
 from bloqr_dagster.build_errors.detectors.rules.general import tool_category
 from bloqr_dagster.build_errors.detectors.ruleset import RuleSet, group_of
 
@@ -147,7 +148,7 @@ class Scanner:
     @staticmethod
     def _apply_cause(rule: Rule, following: list[str], hit: list) -> bool:
         for raw in following:
-            nxt = masking.clean_line(raw)
+            nxt = message(raw)
             if not nxt:
                 continue
             for c in rule.causes:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from bloqr_dagster.build_errors.detectors import context, masking
 from bloqr_dagster.build_errors.detectors.model import CATEGORIES, Detector, Rule
 from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, minimal_keywords, trie_pattern
+from bloqr_dagster.build_errors.detectors.prefixes import message
 from bloqr_dagster.build_errors.detectors.regex_analysis import unreachable_branch
 from bloqr_dagster.build_errors.detectors.rules import general
 
@@ -145,7 +146,7 @@ class RuleSet:
     def record(self, raw: str) -> Record | context.Marker | bool:
         """What one raw (ANSI-free) line decides on its own; the line holds a prefilter keyword.
         Lines that differ only in their timestamp prefix share one cached decision."""
-        clean = masking.clean_line(raw)
+        clean = message(raw)
         if not clean:
             return False
         return self._decide_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._decide(clean)

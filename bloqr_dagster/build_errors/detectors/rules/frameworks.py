@@ -18,13 +18,23 @@ DETECTOR = Detector("frameworks", "next", (
          priority=100, tool="vite",
          masks=(mask(r'(import )"[^"]*"', r'\1"<MODULE>"'), mask(r'(from )"[^"]*"', r'\1"<FILE>"'),
                 mask(r'(for package )"[^"]*"', r'\1"<PACKAGE>"'))),
+    rule("bundler-unresolved", "module_not_found",
+         r"Failed to resolve '[^']+' from '|Could not resolve [\"'][^\"']+[\"'] from |Cannot resolve dependency '"
+         r"|Can't resolve '[^']+' in '|is not exported by [\"'][^\"']+[\"'], imported by |Failed to load url \S+ \(resolved id:"
+         r"|Can't find stylesheet to import|^Cannot load file '",
+         "failed to resolve", "could not resolve", "cannot resolve dependency", "can't resolve", "is not exported by",
+         "failed to load url", "can't find stylesheet", "cannot load file", priority=100, tool="auto",
+         masks=(mask(r"""(resolve (?:dependency )?|from |load file |url |in |by )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<MODULE>\2"),)),
+    # rollup's entry module is a file of the project: missing, not an unresolved import
+    rule("rollup-entry-missing", "missing_file", r"Could not resolve entry module", "could not resolve entry module",
+         priority=110, tool="rollup", masks=(mask(r"""(entry module )(?:"[^"]*"|\([^)]*\))""", r'\1"<FILE>"'),)),
     rule("vite-unresolved-hint", "module_not_found",
          r"This is most likely unintended because it can break your application at runtime",
          "most likely unintended", priority=60, tool="vite"),
     rule("next-build-specific", "build_command_failed",
          r"'import', and 'export' cannot be used outside of module code|Parsing ecmascript source code failed"
          r"|Couldn't find any .pages. or .app. directory|`next export` has been removed"
-         r"|Error occurred prerendering page|Export encountered errors on following paths"
+         r"|Export encountered errors on following paths"
          r"|cannot use both .export const runtime|Expression expected|Unterminated (?:string|regexp|template)",
          "outside of module code", "parsing ecmascript", "couldn't find any", "next export", "prerendering",
          "export encountered errors", "cannot use both", "expression expected", "unterminated", priority=55,
@@ -34,11 +44,14 @@ DETECTOR = Detector("frameworks", "next", (
          masks=(mask(r'(template: )[\w./-]+:\d+:\d+', r"\1<TEMPLATE>:<LINE>:<COL>"),
                 mask(r'(executing )"[^"]*"', r'\1"<TEMPLATE>"'), mask(r'partial "[^"]*"', 'partial "<PARTIAL>"'),
                 mask(r'"(?:[A-Za-z]:)?/[^"]*?:\d+:\d+"', '"<FILE>:<LINE>:<COL>"'))),
-    rule("ssg-build-error", "build_command_failed", r"Liquid Exception: |Jekyll::Errors::|^ERROR #\d+ ",
+    rule("hugo-error-line", "build_command_failed", r"^ERROR (?:19|20)\d\d/\d\d/\d\d \d\d:\d\d:\d\d \S", "error 19", "error 20",
+         priority=55, tool="hugo", masks=(mask(r"^ERROR \S+ \S+", "ERROR <TIMESTAMP>"),
+                                          mask(r"template: [\w./-]+:\d+(?::\d+)?", "template: <TEMPLATE>:<LINE>"))),
+    rule("ssg-build-error", "build_command_failed", r"Liquid Exception: |Jekyll::Errors::|^ERROR #\d+\b",
          "liquid exception", "jekyll::errors", "error #", priority=50, tool="auto"),
     rule("webpack-errors", "build_command_failed",
-         r"^ERROR in |Module build failed|webpack compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
-         "error in ", "module build failed", "compiled with", "[!]", priority=45, tool="webpack"),
+         r"^ERROR in |Module (?:build|parse) failed|webpack compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
+         "error in ", "module build failed", "module parse failed", "compiled with", "[!]", priority=45, tool="webpack"),
     rule("astro-error", "build_command_failed", r"^(?:\d\d:\d\d:\d\d )?\[ERROR\] \[[\w@/:.-]+\]", "[error]",
          priority=45, tool="astro"),
     # `[vite:esbuild] Transform failed`, `[vite-plugin-svelte] Error ...`, and Vite/Rollup plugin errors
@@ -51,8 +64,17 @@ DETECTOR = Detector("frameworks", "next", (
          "failed to compile", "turbopack build failed", "transform failed", priority=25),
     rule("framework-build-summary", "build_command_failed",
          r"^> Build error occurred|Next\.js build worker exited with code|^(?:x|✗|×) Build failed in \d"
-         r"|^error during build:|^> Build failed because of webpack errors",
-         "build error occurred", "build worker exited", "build failed", "error during build", priority=20),
+         r"|^error during build:|^> Build failed because of webpack errors|Error occurred prerendering page"
+         r"|^Export encountered an error on |^Failed to create a production build|^Plugin \"[^\"]+\" failed"
+         r"|^(?:\[11ty\] +)?Problem writing Eleventy templates|^(?:\[11ty\] +)?`[\w ]+` was thrown:?$",
+         "build error occurred", "build worker exited", "build failed", "error during build", "prerendering page",
+         "export encountered an error", "failed to create a production build", "plugin \"", "problem writing eleventy",
+         "was thrown", priority=20,
+         masks=(mask(r'(prerendering page )"[^"]*"', r'\1"<ROUTE>"'), mask(r"(an error on )\S+: \S+", r"\1<ROUTE>: <ROUTE>"),
+                mask(r'(Plugin )"[^"]+"', r'\1"<PLUGIN>"'))),
+    rule("vercel-function-size", "deploy_command_failed",
+         r"Serverless Function .{0,80}(?:exceeds|exceeded) the (?:unzipped )?maximum size", "serverless function",
+         priority=60, tool="vercel", masks=(mask(r'Function "[^"]*" is [\d.]+\s*mb', 'Function "<NAME>" is <SIZE>'),)),
     # Vercel's closing line names the command that failed, which says the stage
     rule("vercel-command-exited", "build_command_failed", r"^(?:▲\s+)?Error: Command \"[^\"]+\" exited with \d+",
          "exited with", priority=20, tool="vercel", summary=True, relative="general",

@@ -91,7 +91,9 @@ def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[t
 _CAUSES = _words((
     (r"(?i)out of memory|heap limit|\boom\b|memory limit|\bENOMEM\b|cannot allocate memory", "out_of_memory"),
     (r"(?i)time ?limit|deadline exceeded|maximum execution time|timed out after \d+ ?(?:min|h)", "timeout"),
-    (r"(?i)\bE(?:TIMEDOUT|CONNRESET|CONNREFUSED|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH)\b|getaddrinfo"
+    # a refused connection to this machine is a service the build expected (a database), not the network
+    (r"(?i)\bE(?:TIMEDOUT|CONNRESET|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH)\b|getaddrinfo"
+     r"|\bECONNREFUSED\b(?! (?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|0\.0\.0\.0)\b)"
      r"|socket hang up|could not resolve host|name resolution|connection (?:refused|reset|timed out|closed)"
      r"|network (?:error|is unreachable)|\b(?:502|503|504)\b|service unavailable|bad gateway|tls handshake"
      r"|certificate (?:has expired|verify failed)|ssl", "network_error"),
