@@ -10,6 +10,16 @@ DETECTOR = Detector("git", "git", (
          r"fatal: unable to access '[^']*': (?:Could not resolve host|Failed to connect|(?:Operation|Connection) "
          r"timed out|Connection reset|SSL|gnutls|OpenSSL|Recv failure|Empty reply)", "unable to access",
          priority=105),
+    rule("git-auth", "auth_error",
+         r"Permission to \S+ denied to |fatal: unable to access '[^']*': The requested URL returned error: 40[13]\b",
+         "permission to", "unable to access", priority=110, masks=(mask(r"Permission to \S+ denied to \S+", "Permission to <REPO> denied to <USER>"),)),
+    rule("git-push-rejected", "deploy_command_failed",
+         r"\[remote rejected\]|failed to push some refs|Push rejected|^!? *Push failed|pre-receive hook declined",
+         "remote rejected", "failed to push", "push rejected", "push failed", "hook declined", priority=100,
+         masks=(mask(r"\] \S+ ?-> ?\S+", "] <BRANCH> -> <BRANCH>"), mask(r"(refs to )'[^']*'", r"\1'<REMOTE>'"))),
+    rule("git-submodule", "clone_failed",
+         r"(?:No url found for|Failed to recurse into|Unable to checkout '[^']*' in|Unable to fetch in) submodule path",
+         "submodule path", priority=100, masks=(mask(r"'[^']*'", "'<PATH>'"),)),
     rule("git-clone-failed", "clone_failed",
          r"fatal: could not read (?:Username|Password) for|fatal: repository '[^']*' not found"
          r"|\bRepository not found\.?|Permission denied \(publickey|correct access rights"

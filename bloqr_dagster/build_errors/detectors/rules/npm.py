@@ -51,6 +51,8 @@ DETECTOR = Detector("npm", "npm", (
          r"|Lifecycle script `[^`]+` failed|command failed|This is probably not a problem with npm)", KW,
          relative="stage", priority=20),
     rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E[A-Z0-9_]+\b", KW, priority=30),
-    rule("npm-debug-log-pointer", "build_command_failed", rf"{NPM} (?:A complete log of this run|Log files were)",
+    rule("npm-debug-log-pointer", "build_command_failed",
+         rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of scripts"
+         r"|Usage:|\[-|npm \w+ \[|aliases: |Run \"npm help)",
          KW, priority=200, ignore=True),
 ))

@@ -54,7 +54,7 @@ DETECTOR = Detector("platform", "platform", (
          priority=10, summary=True),
     # any other `Failed: ...` of the platform (`Failed: generating Pages Functions failed`): its stage's
     rule("platform-failed-stage", "build_command_failed", r"^Failed: \S", "failed:", priority=9, summary=True,
-         relative="stage"),
+         relative="general"),
     rule("platform-build-stage", "build_command_failed",
          r"^Failed: (?:error occurred while running build command|build command exited|Error while executing user"
          r" command)|^Error: Exit with error code: \d+", "failed:", "exit with error code", priority=10,
