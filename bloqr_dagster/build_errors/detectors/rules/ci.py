@@ -30,7 +30,7 @@ DETECTOR = Detector("ci", "github-actions", (
     rule("netlify-stage-deploy", "deploy_command_failed", r"[Ff]ailed during stage '(?:[Dd]eploy|[Uu]ploading)",
          "failed during stage", priority=15, tool="netlify", summary=True),
     rule("netlify-deploy-failed", "deploy_command_failed", r"Deploy did not succeed|Failed to deploy site",
-         "deploy did not succeed", "failed to deploy site", priority=15, tool="netlify", summary=True),
+         "deploy did not succeed", "failed to deploy site", priority=15, tool="netlify", summary=True, rank=4),
     rule("netlify-build-command", "build_command_failed", r'"build\.command" failed', "build.command", priority=15,
          tool="netlify", summary=True),
     rule("netlify-stage-build", "build_command_failed", r"[Ff]ailed during stage '", "failed during stage",
@@ -40,7 +40,7 @@ DETECTOR = Detector("ci", "github-actions", (
          r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with [1-9]\d*|^!!! Build failed"
          r"|\bERROR\s+run failed: command\s+(?:\S+\s+)?exited \(\d+\)|^##\[error\]",
          "process completed with exit code", "the process '", "build failed", "job failed", "exited with",
-         "run failed", "##[error]", priority=15, tool="auto", summary=True,
+         "run failed", "##[error]", priority=15, tool="auto", summary=True, relative="general",
          masks=(mask(r"The process '[^']*'", "The process '<PATH>'"),
                 mask(r'(The command )"[^"]+"', r'\1"<COMMAND>"'))),
 ))

@@ -34,11 +34,10 @@ DETECTOR = Detector("frameworks", "next", (
     rule("next-build-specific", "build_command_failed",
          r"'import', and 'export' cannot be used outside of module code|Parsing ecmascript source code failed"
          r"|Couldn't find any .pages. or .app. directory|`next export` has been removed"
-         r"|Export encountered errors on following paths"
          r"|cannot use both .export const runtime|Expression expected|Unterminated (?:string|regexp|template)",
-         "outside of module code", "parsing ecmascript", "couldn't find any", "next export", "prerendering",
-         "export encountered errors", "cannot use both", "expression expected", "unterminated", priority=55,
-         masks=(mask(r'(Page )"[^"]*"', r'\1"<ROUTE>"'), mask(r'(prerendering page )"[^"]*"', r'\1"<ROUTE>"'))),
+         "outside of module code", "parsing ecmascript", "couldn't find any", "next export",
+         "cannot use both", "expression expected", "unterminated", priority=55,
+         masks=(mask(r'(Page )"[^"]*"', r'\1"<ROUTE>"'),)),
     rule("hugo-build", "build_command_failed", r"\berror building site:", "error building site", priority=60,
          tool="hugo",
          masks=(mask(r'(template: )[\w./-]+:\d+:\d+', r"\1<TEMPLATE>:<LINE>:<COL>"),
@@ -65,10 +64,10 @@ DETECTOR = Detector("frameworks", "next", (
     rule("framework-build-summary", "build_command_failed",
          r"^> Build error occurred|Next\.js build worker exited with code|^(?:x|✗|×) Build failed in \d"
          r"|^error during build:|^> Build failed because of webpack errors|Error occurred prerendering page"
-         r"|^Export encountered an error on |^Failed to create a production build|^Plugin \"[^\"]+\" failed"
+         r"|^Export encountered an error on |Export encountered errors on following paths|Failed to collect page data for |^Failed to create a production build|^Plugin \"[^\"]+\" failed"
          r"|^(?:\[11ty\] +)?Problem writing Eleventy templates|^(?:\[11ty\] +)?`[\w ]+` was thrown:?$",
          "build error occurred", "build worker exited", "build failed", "error during build", "prerendering page",
-         "export encountered an error", "failed to create a production build", "plugin \"", "problem writing eleventy",
+         "export encountered an error", "export encountered errors", "failed to collect page data", "failed to create a production build", "plugin \"", "problem writing eleventy",
          "was thrown", priority=20,
          masks=(mask(r'(prerendering page )"[^"]*"', r'\1"<ROUTE>"'), mask(r"(an error on )\S+: \S+", r"\1<ROUTE>: <ROUTE>"),
                 mask(r'(Plugin )"[^"]+"', r'\1"<PLUGIN>"'))),

@@ -58,7 +58,7 @@ DETECTOR = Detector("general", "auto", (
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
          # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
          r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
-         r"|^Error \[ERR_\w+\]|^thread '[^']*' panicked at",
+         r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at",
          "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", priority=6, relative="general",
          rank=RANK_GENERIC),
     rule("shell-error", "build_command_failed",
@@ -145,7 +145,7 @@ _CAUSES = _words((
     (r"(?i)\bENOENT\b|no such file or directory|(?:file|package\.json|config(?:uration)? file)"
      r" (?:'[^']{1,200}' |\"[^\"]{1,200}\" )?(?:not found|does not exist|is missing|could not be found|was not found)"
      r"|could not (?:find|read|open) (?:file|package\.json)|(?:lock ?file|package manager files?) (?:was )?not found"
-     r"|couldn't find any supported .{0,40}files", "missing_file"),
+     r"|couldn't find any supported .{0,40}files|\bmissing (?:lock ?file|package\.json)\b", "missing_file"),
 ))
 
 # Activities: weaker evidence than a cause or the printing tool.
