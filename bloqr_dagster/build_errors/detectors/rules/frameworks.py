@@ -24,7 +24,10 @@ DETECTOR = Detector("frameworks", "next", (
          r"|Can't find stylesheet to import|^Cannot load file '",
          "failed to resolve", "could not resolve", "cannot resolve dependency", "can't resolve", "is not exported by",
          "failed to load url", "can't find stylesheet", "cannot load file", priority=100, tool="auto",
-         masks=(mask(r"""(resolve (?:dependency )?|from |load file |url |in |by )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<MODULE>\2"),)),
+         masks=(mask(r"""(resolve (?:dependency )?|url )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<MODULE>\2"),
+                mask(r"""(from |load file |by |imported by )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<FILE>\2"),
+                mask(r"""( in )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<PATH>\2"),
+                mask(r"""(["'])(?:(?!\1).){1,200}\1( is not exported by)""", r"\1<IDENTIFIER>\1\2"))),
     # rollup's entry module is a file of the project: missing, not an unresolved import
     rule("rollup-entry-missing", "missing_file", r"Could not resolve entry module", "could not resolve entry module",
          priority=110, tool="rollup", masks=(mask(r"""(entry module )(?:"[^"]*"|\([^)]*\))""", r'\1"<FILE>"'),)),

@@ -32,7 +32,8 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 # The severity words a line can open with; the first one decides whether a line is an error at all.
 _ERROR_WORD = r"(?i:\berror\b|\berr!|\bfatal\b|\bfailed\b|\bfail\b|\bpanic\b)|[✘✖×❌]"
 # An optional tool prefix: `sh: `, `[vite] `, `pip `, Jekyll's `jekyll 3.9.0 | `.
-_PREFIX = r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\]:? |[\w-]{1,30} \d[\w.-]{0,20} \| )?"
+_PREFIX = (r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\]:? |[\w-]{1,30} \d[\w.-]{0,20} \| |▲ +"
+           r"|[^\s:]{1,200}:\d{1,7}(?::\d{1,7})?: )?")
 # The first word of a message after `ERR!`/`error` (not one of npm's detail keys, not a path).
 _MESSAGE = r"(?!(?:path|syscall|errno|code|command|cwd|signal|gyp)\b)[A-Za-z\"'`(\[][^\s/]*[ :]"
 
@@ -45,7 +46,8 @@ DETECTOR = Detector("general", "auto", (
          # `error: x`, `Error: x`, `fatal: x`, `tool: error: x`, `error[E0425]: x`, `FATAL ERROR: x`, `panic: x`
          rf"^{_PREFIX}(?:error|Error|ERROR|fatal|Fatal|FATAL(?: ERROR)?|panic)(?:\[[\w-]+\])?: +\S"
          # `[ERROR] x`, `✘ [ERROR] x`, `X [ERROR] x` (snapshots), `[vite] [error] x`
-         rf"|^{_PREFIX}(?:[✘✖×X] )?\[(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal)\]:?[ \t]*\S"
+         rf"|^{_PREFIX}(?:[✘✖×X] )?\[ ?(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal) ?\]:?[ \t]*\S"
+         r"|\blevel=(?:error|fatal)\b|^\[!\] [A-Z]"
          # buildpacks (Heroku, Cloud Native): `[Error: Unable to install dependencies using pip]`, `! Failed to x`;
          # uv's cause chain `╰─▶ x`; `Error during bun install`, `ERROR while x`
          r"|^\[Error: \S|^! +(?:[Ff]ailed|[Ee]rror|ERROR|[Uu]nable|[Mm]issing|[Cc]ould(?:n't| not)|[Cc]annot|[Ii]nvalid"
@@ -59,7 +61,8 @@ DETECTOR = Detector("general", "auto", (
          # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
          r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
          r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at",
-         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", priority=6, relative="general",
+         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", priority=6,
+         relative="general",
          rank=RANK_GENERIC),
     rule("shell-error", "build_command_failed",
          # `sh: 1: cd: can't cd to build/server`, `bash: line 3: x: Permission denied`, `/bin/sh: x`
@@ -155,7 +158,8 @@ _ACTIVITIES = _words((
     (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing)?\b", "deploy_command_failed"),
     (r"(?i)\binstall(?:ing|ation)?\b|\bdependenc(?:y|ies)\b|\bpeer dep|\bregistry\b|\btarball\b|no matching version"
      r"|\bwheel\b|\brequirements?\b|could not find a version|locate package|installation candidate"
-     r"|preparing metadata|getting requirements to build|\bsetup\.py\b", "dependency_install_failed"),
+     r"|preparing metadata|getting requirements to build|\bsetup\.py\b|compatible versions?\b",
+     "dependency_install_failed"),
     (r"(?i)\bbuild(?:ing)?\b|\bcompil|\bbundl|\btransform|\bprerender|\brender|syntax ?error|unexpected token",
      "build_command_failed"),
 ))

@@ -19,7 +19,7 @@ DETECTOR = Detector("node", "node", (
          r"|\bv8::(?:internal::V8::FatalProcessOutOfMemory|Utils::ReportOOMFailure|Isolate::ReportExternalAllocation)",
          "last few gcs", "js stacktrace", "js stack trace", "native stack trace", "ms: mark", "ms: scavenge", "allocation fail", "node::",
          "v8::", priority=100, rank=90,
-         masks=(mask(r"^\d+: (?:0x)?[0-9a-fA-F]+ ", "<N>: <HEX> "), mask(r" \[[^\]]*\]$", " [<PATH>]"))),
+         masks=(mask(r"^\d+: (?:0x)?[0-9a-fA-F]+ ", "<N>: <HEX> "), mask(r" \[[^\]/]*/[^\]]*\]$", " [<PATH>]"))),
     # Node 17+ (OpenSSL 3) running a webpack 4 / react-scripts 4 build: the Node version is the cause
     rule("node-openssl3", "node_version_mismatch",
          r"digital envelope routines::unsupported|\bERR_OSSL_EVP_UNSUPPORTED\b", "digital envelope",

@@ -50,6 +50,7 @@ DETECTOR = Detector("npm", "npm", (
          r"|Could not resolve dependency:|Conflicting peer dependency|Fix the upstream dependency conflict"
          r"|(?:peer|peerOptional|dev|optional|overridden)?\s*\S+@\"[^\"]*\" from |404 |notarget |.*--legacy-peer-deps"
          r"|No matching version found|Found: \S+@)", KW, priority=70, masks=(PACKAGE_SPEC,)),
+    rule("npm-http-auth", "auth_error", r"^npm http (?:GET |fetch GET )?40[13] ", "npm http", priority=100),
     rule("npm-http-404", "dependency_install_failed", r"^npm http (?:GET |fetch GET )?404 ", "npm http", priority=70),
     rule("npm-gyp", "dependency_install_failed", rf"^(?:{NPM} )?gyp (?:ERR!|error) ", "gyp err", "gyp error",
          priority=40),

@@ -56,6 +56,12 @@ DETECTOR = Detector("python", "pip", (
          r"^(?:Preparing metadata|Getting requirements to build|Building wheel for|Installing build dependencies)"
          r"[^\n]{0,120} \.\.\. error$|^note: This error originates from a subprocess", "... error",
          "error originates from a subprocess", priority=70, rank=40),
+    rule("python-resolver", "dependency_install_failed",
+         r"^(?:SolveFailureError|SolverProblemError)$|PEP ?517 build of a dependency failed|Could not find a matching"
+         r" version of package|Cannot resolve build-system\.requires|^The conflict is caused by:$",
+         "solvefailureerror", "solverproblemerror", "build of a dependency failed", "matching version of package",
+         "build-system.requires", "conflict is caused by", priority=70, tool="poetry",
+         masks=(mask(r"(of package )\S+", r"\1<PACKAGE>"), mask(r"(requires for )\S+", r"\1<PACKAGE>"))),
     rule("pip-externally-managed", "dependency_install_failed", r"\berror: externally-managed-environment",
          "externally-managed", priority=70),
     # Poetry and uv refuse a lockfile that no longer matches pyproject.toml

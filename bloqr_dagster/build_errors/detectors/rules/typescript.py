@@ -12,6 +12,8 @@ TS_MASKS = (
     quoted_after(r"name|Property|property|Parameter|member|[Vv]ariable|Identifier|[Nn]amespace|Binding element",
                  "<IDENTIFIER>", quote="'"),
     mask(r"'(?:[A-Za-z]:)?[./\\][^']*'( implicitly)", r"'<PATH>'\1"),
+    mask(r"(Types of (?:property|parameters) )'[^']+'(?: and '[^']+')?",
+         lambda m: m.group(1) + " and ".join(["'<IDENTIFIER>'"] * (2 if " and '" in m.group() else 1))),
 )
 
 DETECTOR = Detector("typescript", "tsc", (
@@ -34,11 +36,9 @@ DETECTOR = Detector("typescript", "tsc", (
          priority=60, masks=TS_MASKS),
     rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "[tsl]",
          "(typescript)", priority=100, masks=TS_MASKS),
-    # `tsc --build`'s closing table: `Errors  Files`, then `     2  src/a.ts:8`
-    rule("tsc-summary-table", "typescript_error",
-         r"^Errors  {1,8}Files$|^\d+ +\S+\.(?:[cm]?ts|tsx|vue|svelte|astro):\d+$", "errors  ", ".ts:", ".tsx:", ".vue:",
-         ".mts:", ".cts:", ".svelte:", ".astro:", priority=50, rank=20,
-         masks=(mask(r"^\d+ +\S+:\d+$", "<N> <FILE>:<LINE>"),)),
+    # `tsc --build`'s closing table header `Errors  Files` (its rows `  2  src/a.ts:8` are not matched: a
+    # keyword as common as `.ts:` would offer the rules every line naming a TypeScript file)
+    rule("tsc-summary-table", "typescript_error", r"^Errors  {1,8}Files$", "errors  ", priority=50, rank=20),
     rule("tsc-summary", "typescript_error",
          r"Found [1-9]\d* errors?(?: in \d+ files?)?\.?(?:\s+Watching for file changes)?|TypeScript: \d+ semantic"
          r" errors?|svelte-check found [1-9]\d* errors?", "error", priority=50,
