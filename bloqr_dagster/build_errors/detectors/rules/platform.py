@@ -13,7 +13,7 @@ DETECTOR = Detector("platform", "platform", (
          # a directory the deploy step publishes (Netlify CLI, Firebase, GitHub Pages) or a Next.js output
          # file the platform reads after the build
          r"|(?:[Dd]eploy|[Pp]ublish|[Pp]ublic|\"public\"|[Oo]utput|[Dd]ist) directory [\"'][^\"']*[\"'] (?:has not been found"
-         r"|does not exist|could not be found|not found)|routes-manifest\.json couldn't be found|NEXT_NO_ROUTES_MANIFEST"
+         r"|does not exist|could not be found|not found)|routes-manifest\.json\"? couldn't be found|NEXT_NO_ROUTES_MANIFEST"
          r"|output directory contains links to files that can't be accessed",
          "output directory", "no such directory", "deploy directory", "publish directory", "public directory",
          "\"public\" directory", "dist directory", "routes-manifest", "no_routes_manifest", priority=100,
