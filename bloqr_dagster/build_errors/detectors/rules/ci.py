@@ -35,6 +35,20 @@ DETECTOR = Detector("ci", "github-actions", (
          tool="netlify", summary=True),
     rule("netlify-stage-build", "build_command_failed", r"[Ff]ailed during stage '", "failed during stage",
          priority=14, tool="netlify", summary=True, masks=(mask(r"\(https?://[^)]*\)", "(<URL>)"),)),
+    # AWS CodeBuild closes each phase with its state; the failed phase says the stage
+    rule("codebuild-phase-install", "dependency_install_failed",
+         r"Phase complete: (?:INSTALL|PRE_BUILD) (?:Success: false|State: FAILED)", "phase complete", priority=15,
+         tool="codebuild", summary=True),
+    rule("codebuild-phase-build", "build_command_failed", r"Phase complete: BUILD (?:Success: false|State: FAILED)",
+         "phase complete", priority=15, tool="codebuild", summary=True),
+    rule("codebuild-phase-post-build", "deploy_command_failed",
+         r"Phase complete: POST_BUILD (?:Success: false|State: FAILED)", "phase complete", priority=15,
+         tool="codebuild", summary=True),
+    rule("codebuild-phase-source", "clone_failed", r"Phase complete: DOWNLOAD_SOURCE (?:Success: false|State: FAILED)",
+         "phase complete", priority=15, tool="codebuild", summary=True),
+    # Netlify's closing `Failing build: Failed to <step>`: the step's words say the stage
+    rule("netlify-failing-build", "build_command_failed", r"^Failing build: Failed to (?!deploy site)\w",
+         "failing build", priority=15, tool="netlify", summary=True, relative="general"),
     rule("ci-summary", "build_command_failed",
          r"##\[error\]Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
          r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with [1-9]\d*|^!!! Build failed"

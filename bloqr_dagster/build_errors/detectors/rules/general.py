@@ -52,6 +52,7 @@ DETECTOR = Detector("general", "auto", (
          # uv's cause chain `╰─▶ x`; `Error during bun install`, `ERROR while x`
          r"|^\[Error: \S|^! +(?:[Ff]ailed|[Ee]rror|ERROR|[Uu]nable|[Mm]issing|[Cc]ould(?:n't| not)|[Cc]annot|[Ii]nvalid"
          r"|Push (?:rejected|failed)|[A-Z]\w+ (?:Requirement )?Error\b)|^[╰├]─▶ \S|^(?:Error|ERROR) (?:during|running|executing) \S"
+         r"|^[^\n]{1,80}?: An (?:unexpected )?error (?:has )?occurred\b"
          # `npm ERR! x`, `gyp ERR! x`, `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`: a message,
          # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output)
          rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^{_PREFIX}(?:npm |pnpm |yarn )?(?:error|ERROR) +{_MESSAGE}"
@@ -61,7 +62,8 @@ DETECTOR = Detector("general", "auto", (
          # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
          r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
          r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at",
-         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", priority=6,
+         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", "error occurred",
+         "error has occurred", priority=6,
          relative="general",
          rank=RANK_GENERIC),
     rule("shell-error", "build_command_failed",
@@ -134,7 +136,7 @@ _CAUSES = _words((
     (r"(?i)cannot find module|could not resolve\b(?! host)|failed to resolve (?:import|module|entry)|module not found"
      r"|can't resolve|unable to resolve module|no module named|cannot find package|unresolved import"
      r"|does not provide an export named|is not exported by|no matching export|module [\"'][^\"']+[\"'] (?:was )?not found"
-     r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT", "module_not_found"),
+     r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|\bpackage [\w.]+ does not exist", "module_not_found"),
     (r"(?i)command not found|not found in \$?path|is not recognized as an internal|executable file not found"
      r"|: not found$|\b(?:code|status|with):? 127\b|\(127\)|(?:tool|command|executable|binary) not installed"
      r"|command [\"'][^\"']{1,80}[\"'] not found", "command_not_found"),
@@ -162,6 +164,9 @@ _ACTIVITIES = _words((
      "dependency_install_failed"),
     (r"(?i)\bbuild(?:ing)?\b|\bcompil|\bbundl|\btransform|\bprerender|\brender|syntax ?error|unexpected token",
      "build_command_failed"),
+    # last: a package manager, its workspace or lock file named without another activity
+    (r"(?i)\b(?:npm|pnpm|yarn|bun|pip3?|poetry|uv|corepack|composer|bundler?)\b|pnpm-workspace|pyproject\.toml"
+     r"|\bworkspace (?:not found|package|dependenc)|\block ?file\b", "dependency_install_failed"),
 ))
 
 # The category of a tool's own errors; package managers follow the stage (see tool_category).
