@@ -16,7 +16,7 @@ DETECTOR = Detector("platform", "platform", (
          r"|does not exist|could not be found|not found)|routes-manifest\.json\"? couldn't be found|NEXT_NO_ROUTES_MANIFEST"
          r"|output directory contains links to files that can't be accessed",
          "output directory", "no such directory", "deploy directory", "publish directory", "public directory",
-         "\"public\" directory", "dist directory", "routes-manifest", "no_routes_manifest", priority=100,
+         "public\" directory", "dist directory", "routes-manifest", "no_routes_manifest", priority=100,
          masks=(mask(r'(Output Directory named |Output directory )"[^"]*"', r'\1"<DIR>"', 2),
                 mask(r"""(directory )(["'])[^"']*\2""", r"\1\2<DIR>\2"))),
     rule("platform-root-dir-missing", "missing_file",
