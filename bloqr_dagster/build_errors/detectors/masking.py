@@ -93,8 +93,8 @@ _PRIVATE = r"""
     |salt(?![a-z])|dsn(?![a-z])|webhook)))
     [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++(?![A-Za-z][a-z]*(?:[\s.,;]|$)))
     (?P<secret_v>"(?!<)[^"\n]{1,256}"|'(?!<)[^'\n]{1,256}'|["']?(?!<)(?!\d{3}(?!\w))[^\s"',;]+))
-|(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|token|secret|api-?key|auth|credential|cookie
-    |username))[\w-]++(?<!-stdin)(?<!-file)(?:=|\s+)
+|(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api-?key|auth
+    |credential|cookie|username))[\w-]++(?<!-stdin)(?<!-file)(?:=|\s+)
     (?P<flagsecret_v>(?!--|-\w(?!\S)|<)(?:"[^"\n]{1,256}"|'[^'\n]{1,256}'|[^\s"',;]+)))
 |(?P<knowntoken>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|gl(?:pat|dt|rt|ptt|cbt|imt|oas|soat|ft)-[\w-]{20,}
     |xox[abposre]-[\w-]{10,}|xapp-[\w-]{10,}|(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}
@@ -115,8 +115,8 @@ _PRIVATE = r"""
 |(?P<wquoted>(?i:\b(?:worker(?:\s+name)?|script(?:\s+name)?|system\s+expected|service)\s+)"(?!<)[^"\s]+")
 |(?P<wverb>\b(?:Uploaded|Published|Deployed|Uploading|Deploying)\s+(?!<)[A-Za-z0-9][\w-]*(?=\s+\(\d|\s+triggers))
 |(?P<inthost>(?<![\w.@/-])(?=(?:[A-Za-z0-9-]++\.)*?(?:[A-Za-z0-9-]*-)?(?i:internal|corp|intra(?:net)?|lan|local
-    |localdomain|private|priv|svc|cluster)(?:\.|(?![\w-])))(?=[A-Za-z0-9-]++\.)(?:[A-Za-z0-9-]++\.)++[A-Za-z0-9-]++
-    (?P<inthost_p>:\d{1,5})?(?![\w.-]))
+    |localdomain|private|priv|svc|cluster)(?:\.|(?![\w-])))(?=[A-Za-z0-9-]++\.)(?:[A-Za-z0-9-]++\.)+[A-Za-z0-9-]++
+    (?P<inthost_p>:\d{1,5})?(?![\w-]|\.[\w-]))
 |(?P<devhost>\b[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
 |(?P<nourl>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?::\d{1,5})?
     /[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
@@ -152,17 +152,26 @@ _STRUCTURAL = r"""
     |html?|json5?|jsonc|toml|ya?ml|mdx?|py|rb|go|rs|lock|lockb|txt|wasm|map|sh|ps1|cfg|ini|xml|php))
     (?P<bloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
 |(?P<host>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?![\w.-])(?P<port>:\d{1,5})?)
-|(?P<pidhex>\[\d+:0x[0-9a-fA-F]+\])
+|(?P<pidhex>\[\d+:(?:0x[0-9a-fA-F]+|[0-9A-F]{8,16})\])
+|(?P<parenloc>\(\d{1,6}[,:]\d{1,5}\))
 |(?P<nodepid>\((?:node|bun|deno):\d+\))
 |(?P<hex0x>\b0x[0-9a-fA-F]+\b)
 |(?P<shortsha>\b(?=[0-9a-f]{0,11}[a-f])(?=[0-9a-f]{0,11}\d)[0-9a-f]{7,12}\b)
 |(?P<errno>\berrno\s+-?\d+)
+|(?P<linecol>(?:(?<=[Ll]ine\ )|^)\d{1,6}:\d{1,5}(?=:?\s))
 |(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\])
 |(?P<exit>(?i:\b(?:exit(?:ed)?(?:\s+with)?(?:\s+error)?(?:\s+code|\s+status)?|error\s+code|with\s+code
     |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
 |(?P<isodate>\b\d{4}-\d\d-\d\d(?:[T_ ]\d\d[:_]\d\d[:_]\d\d(?:[._]\d+)?Z?)?\b)
 |(?P<clock>\b\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\s?[AP]M)?\b)
 |(?P<duration>(?<![\w.])(?:\d+h(?:\d+m)?(?:\d+s)?|\d+m\d+(?:\.\d+)?s|\d+(?:\.\d+)?(?:ms|s|m|h))(?![\w.]))
+|(?P<qident>(?:(?<=[Pp]roperty\ )|(?<=[Nn]ame\ )|(?<=[Vv]ariable\ )|(?<=[Ii]dentifier\ )|(?<=[Ff]unction\ )
+    |(?<=[Mm]ethod\ )|(?<=[Pp]arameter\ )|(?<=[Mm]ember\ )|(?<=[Ee]xport\ )|(?<=[Ii]mport\ )|(?<=reading\ )
+    |(?<=assign\ to\ )|(?<=[Ff]ield\ )|(?<=[Aa]rgument\ )|(?<=TS\d{4}:\ )|(?<=TS\d{5}:\ ))
+    (?:'[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+'|"[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+"
+    |`[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+`))
+|(?P<qtype>(?<=[Tt]ype\ )(?:'(?!<)[^'\n]{1,200}'|"(?!<)[^"\n]{1,200}"))
+|(?P<qmodule>(?:(?<=[Mm]odule\ )|(?<=resolve\ )|(?<=[Pp]ackage\ ))(?:'(?!<)[^'\s]{1,200}'|"(?!<)[^"\s]{1,200}"))
 |(?P<qrange>"[\^~<>=*\s]*+v?\d[\w.*]*+(?:\s*+(?:\|\||-|,)?\s*+[\^~<>=]*+\s*+v?\d[\w.*]*+)*+")
 |(?P<range>(?<![\w.\-])(?:[\^~]|[<>]=?)\s?v?\d[\w.*]*)
 |(?P<kwver>(?i:\b(?:python|node(?:\.js|js)?|npm|pnpm|yarn|bun|ruby|go|java|php|deno)(?:\s+version)?
@@ -172,7 +181,8 @@ _STRUCTURAL = r"""
 |(?P<vshort>(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w))
 |(?P<num>(?<![\w.])\d+(?:,\d{3})*\.\d+(?!\w|\.\w))
 |(?P<httpcode>(?:(?<=ERR!\ )|(?<=error\ )|(?<=Error\ )|(?<=http\ )|(?<=GET\ )|(?<=PUT\ )|(?<=POST\ )
-    |(?<=HEAD\ )|(?<=PATCH\ )|(?<=DELETE\ )|(?<=error:\ )|(?<=-\ )|(?<=returned\ a\ )|(?<=\[)(?=\d{3}\])
+    |(?<=HEAD\ )|(?<=PATCH\ )|(?<=DELETE\ )|(?<=error:\ )|(?<=-\ )|(?<=returned\ a\ )|(?<=status:\ )
+    |(?<=status\ )|(?<=\[)(?=\d{3}\])
     |(?=\d{3}\s++(?i:not\ found|unauthori[sz]ed|forbidden|internal\ server\ error|bad\ request|bad\ gateway
     |service\ unavailable|gateway\ time-?out|too\ many\ requests|conflict|payment\ required|method\ not\ allowed
     |unprocessable|not\ acceptable|gone|precondition|request\ time-?out|proxy\ authentication)))
@@ -190,12 +200,12 @@ _GUARD = r"(?=\S)(?:(?<!\w)|(?!\w))"
 _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"<", ("ph",)),
     (r"/", ("unixuser", "apipath", "abspath")),
-    (r'"', ("qrange",)),
-    (r"[\[(]", ("pidhex", "nodepid", "keep")),
+    (r"['\"`]", ("qident", "qtype", "qmodule", "qrange")),
+    (r"[\[(]", ("pidhex", "parenloc", "nodepid", "keep")),
     (r"[~\\^<>-]", ("pemkey", "flagsecret", "wname", "home", "winpath", "range")),
     (r"[.@]", ("pkgver", "relfile", "reldir", "barefile")),
     (r"\d", ("awskey", "uuid", "hexlong", "longtoken", "b64", "ipv6", "ipv4", "pkgver", "relfile",
-             "reldir", "barefile", "host", "shortsha", "hex0x", "isodate", "clock", "duration", "version", "num",
+             "reldir", "barefile", "host", "shortsha", "hex0x", "linecol", "isodate", "clock", "duration", "version", "num",
              "httpcode", "int")),
     (r"[A-Za-z_](?=[\w.%+-]*+:[^\s@/]*+@)", ("credhost",)),
     (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "gitident", "prompt", "email", "pkgver")),
@@ -205,7 +215,7 @@ _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"[A-Za-z_](?=[\w+~-]*+\.)", ("jwt", "inthost", "devhost", "barefile", "host")),
     (r"[A-Za-z_](?=[\w-]*?\d)", ("knowntoken", "integrity", "uuid", "hexlong", "longtoken", "b64", "ipv6", "shortsha",
                                "version", "vshort")),
-    (r"[A-Za-z]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "acctkv", "zonekv", "wname", "wquoted",
+    (r"[A-Za-z_]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "acctkv", "zonekv", "wname", "wquoted",
                    "wverb", "errno", "keep", "exit", "kwver")),
     # A random-looking value right after `=` or `:` (`FOO=AbC...`, `"id":"AbC..."`).
     (r"(?<=[=:])[\w+/]|(?<=[=:][\"'])[\w+/]", ("kvrandom",)),
@@ -235,7 +245,8 @@ _DIGIT_CLUSTERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("pkgver", "relfile", "reldir", "barefile", "host"), r"(?=\S*?(?:[@/]|\.[^\W\d_]))"),
 )
 _WORD_FIRST_LETTERS = {
-    "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "acctkv": "aA", "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
+    "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "acctkv": "aA",
+    "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
     "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD",
 }
 _SECRET_NEEDS = r"""[\w.-]++["']?\s*[:=]"""
@@ -303,7 +314,7 @@ def _assemble(source: str, *, fast: bool = True) -> re.Pattern[str]:
                                                     for first, bodies in shapes) + ")", re.X)
     looking, last, other = [], "", []
     for first, bodies in shapes:
-        if first == "[A-Za-z]":
+        if first == "[A-Za-z_]":
             unknown = [n for n, _ in bodies if n not in _WORD_FIRST_LETTERS and n != "secret"]
             if unknown:
                 raise ValueError(f"no first letters declared for token patterns {unknown}")
@@ -475,6 +486,13 @@ def _pkg_spec(spec: str) -> str:
     return "<VERSION>"
 
 
+# Quoted names after a word that says what they are (`Property 'foo'`, `type 'Bar'`, `module 'x'`);
+# language keywords and built-in type names name the error kind and stay.
+_QUOTED = {"qident": "<IDENTIFIER>", "qtype": "<TYPE>", "qmodule": "<MODULE>"}
+_KEPT_QUOTED = {"null", "undefined", "string", "number", "boolean", "symbol", "any", "unknown", "never", "void",
+                "object", "bigint", "true", "false", "this", "default", "file", "directory", "text", "json"}
+
+
 def _structural(m: re.Match[str]) -> str:
     kind, sfx = _kind(m)
     text = m.group(0)
@@ -501,8 +519,15 @@ def _structural(m: re.Match[str]) -> str:
         return "<SHA>"
     if kind in ("keep", "httpcode"):  # fixed codes that name the error kind
         return text
-    if kind == "errno":
-        return "errno <N>"
+    if kind == "errno":  # a negative errno names the error (-2 is ENOENT); a positive one is an exit status
+        return text if text.split()[-1].startswith("-") else "errno <CODE>"
+    if kind == "parenloc":
+        return "(<LINE>,<COL>)" if "," in text else "(<LINE>:<COL>)"
+    if kind == "linecol":
+        return "<LINE>:<COL>"
+    if kind in _QUOTED:
+        inner = text[1:-1]
+        return text if inner in _KEPT_QUOTED else text[0] + _QUOTED[kind] + text[0]
     if kind == "exit":
         num = m.group("enum" + sfx)
         head = text[: m.start("enum" + sfx) - m.start()]
