@@ -24,10 +24,10 @@ _LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl"
 _INTERNAL_LABELS = r"internal|corp|intra(?:net)?|lan|local|localdomain|private|priv|svc|cluster"
 
 PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"[A-Za-z0-9._%+-]+@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    "email": re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
                         r"\.(?:[A-Za-z]{2,}|\(none\))"),
-    "ipv4": re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
-                       r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)"),
+    "ipv4": re.compile(r"(?<![\w.])(?:(?>25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
+                       r"(?>25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)"),
     "ipv6": re.compile(
         r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
         r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?"
@@ -46,12 +46,15 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
         # long random-looking runs: mixed case and digits
         r"|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])"
         r"[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])"
+        # a random-looking value right after `=` or `:`
+        r"|(?:(?<=[=:])|(?<=[=:][\"']))(?!<)(?=[\w+/-]{20})(?=(?:[A-Za-z_+/-]*+\d){3}+)(?=[a-z\d_+/-]*+[A-Z])"
+        r"(?=[A-Z\d_+/-]*+[a-z])[\w+/-]{20,}={0,2}(?![\w+/=-])"
         # AWS secret access keys: 40 characters of base64 with a / or +
         r"|(?<![\w/+=])(?=[A-Za-z0-9/+]{0,39}\d)(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])"
         r"(?=[A-Za-z0-9]{0,39}[/+])[A-Za-z0-9/+]{40}(?![\w/+=])"
     ),
     "credential": re.compile(
-        rf"\b(?=[A-Za-z_])(?=[\w.-]*?(?i:{_SECRET_WORDS}))[\w.-]++[\"']?"
+        rf"(?<![\w.-])(?=[A-Za-z_])(?=[\w.-]*?(?i:{_SECRET_WORDS}))[\w.-]++[\"']?"
         r"(?:\s*=\s*|\s*:(?=\S)|\s*:\s+(?![A-Za-z][a-z]*(?:[\s.,;]|$)))[\"']?(?!<)(?!\d{3}(?!\w))[^\s\"',;]"
         rf"|(?<![\w-])--?(?=[\w-]*?(?i:{_SECRET_WORDS}|pass(?![a-z])|pwd|api-?key|auth))[\w-]++(?<!-stdin)(?<!-file)"
         r"(?:=|\s+)"
@@ -60,8 +63,9 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "auth_header": re.compile(
         r"(?i:\b(?:proxy-)?authorization)[\"']?\s*[:=]\s*[\"']?"
-        r"(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?(?!<)(?![a-z]+(?:\s|$))[^\s\"'`,;]"
+        r"(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+(?!<)(?![a-z]+(?:\s|$))[^\s\"'`,;]"
         r"|(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*(?:=[\"']|(?![\w.~+/=-])))[\w.~+/=-]{6,}"
+        r"|(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,}"
         r"|(?i:\b(?:set-)?cookie)\s*:\s*(?!<)\S"
     ),
     "private_key": re.compile(r"PRIVATE KEY(?: BLOCK)?-----[ \t]*(?!<)[^\s-]"),
@@ -77,7 +81,7 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 _LONG_RUN = re.compile(r"[A-Za-z0-9_-]{32,}")
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{19,}|[A-Za-z0-9/+]{40}")  # a prefix, a separator and 16+ characters
+_TOKEN_RUN = re.compile(r"[\w+/-]{19,}")  # a prefix, a separator and 16+ characters; 20+ after `=`
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
 _INTERNAL_HINT = re.compile(rf"(?i:{_INTERNAL_LABELS})")
 _WORDS_HINT = re.compile(rf"(?i:{_SECRET_WORDS}|{_LOGIN_WORDS}|auth|cookie|bearer|basic)")

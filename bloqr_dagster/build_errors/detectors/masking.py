@@ -41,7 +41,7 @@ _PREFIX_RE = re.compile(
       | \d+(?=\ (?:verbose|verb|info|silly|http|timing|error|warn|notice)\ )
       | @?[\w.-]+(?:/[\w.-]+)?:(?:build|dev|lint|test|typecheck|type-check|check-types|deploy|compile|
             generate|postinstall|prepare|start|check):?[\w-]*:(?=\ )
-    )(?:[ \t]*\|[ \t]?|\t|[ \t]+|$))+""",
+    )(?:[ \t]*\|[ \t]?|\t|[ \t]+|$))++""",  # possessive: the prefix is taken whole or not at all
     re.X,
 )
 
@@ -78,17 +78,17 @@ _PRIVATE = r"""
 |(?P<credurl>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/@'"`<>]{1,256}@[^\s'"`<>]*)
 |(?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
 |(?P<credhost>(?<![\w/:.%+-])[\w.%+-]++:[^\s@/'"`<>]{1,128}@[\w-]++(?:\.[\w-]++)++)
-|(?P<scp>\b[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
-|(?P<gitident>\b[\w.+-]++@[\w-]++(?:\.[\w-]++)*+\.\(none\))
-|(?P<prompt>\b[\w.-]++@[\w-]++(?:\.[\w-]++)*+(?=:[~/]))
-|(?P<email>\b[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
+|(?P<scp>(?<![\w.-])[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
+|(?P<gitident>(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*+\.\(none\))
+|(?P<prompt>(?<![\w.-])[\w.-]++@[\w-]++(?:\.[\w-]++)*+(?=:[~/]))
+|(?P<email>(?<![\w.+%-])[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
 |(?P<authhdr>(?i:\b(?:proxy-)?authorization|\bx-(?:api-key|auth-token|access-token|goog-api-key|amz-security-token)
     |\bprivate-token|\bapi-key)["']?\s*[:=]\s*["']?(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+
     (?P<authhdr_v>(?!<)(?![a-z]+(?:\s|$))[^\s"'`,;]+))
 |(?P<cookie>(?i:\b(?:set-)?cookie)\s*:\s*(?P<cookie_v>(?!<)[^\n]+))
 |(?P<bearer>(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*+(?:=["']|(?![\w.~+/=-])))[\w.~+/=-]{6,}
     |(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})
-|(?P<secret>\b(?=[\w.-]++["']?\s*[:=])(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
+|(?P<secret>(?<![\w.-])(?=[\w.-]++["']?\s*[:=])(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
     |api[_-]?key|accountkey|[_.-]key(?![a-z])|credential|auth|private[_-]?key|signature|cookie|session[_-]?id
     |salt(?![a-z])|dsn(?![a-z])|webhook)))
     [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++(?![A-Za-z][a-z]*(?:[\s.,;]|$)))
@@ -117,7 +117,7 @@ _PRIVATE = r"""
 |(?P<inthost>(?<![\w.@/-])(?=(?:[A-Za-z0-9-]++\.)*?(?:[A-Za-z0-9-]*-)?(?i:internal|corp|intra(?:net)?|lan|local
     |localdomain|private|priv|svc|cluster)(?:\.|(?![\w-])))(?=[A-Za-z0-9-]++\.)(?:[A-Za-z0-9-]++\.)+[A-Za-z0-9-]++
     (?P<inthost_p>:\d{1,5})?(?![\w-]|\.[\w-]))
-|(?P<devhost>\b[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
+|(?P<devhost>(?<![\w.-])[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
 |(?P<nourl>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?::\d{1,5})?
     /[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
 |(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)
@@ -137,13 +137,13 @@ _PRIVATE = r"""
 |(?P<unixuser>/(?:home|Users|export/home)/(?!<)(?:[^/\s'"`<>:;,]++(?:\ [^/\s'"`<>:;,]++){0,3}+(?=/)
     |[^/\s'"`<>:;,()]*+)[\w.@+%=~\[\]/-]*+(?P<uloc>:\d+(?::\d+)?)?)
 |(?P<abspath>(?<![\w.:/~\\<>@\-])/[\w.@+%=~\[\]-][\w.@+%=~\[\]/-]*(?P<aloc>:\d+(?::\d+)?)?)
-|(?P<kvrandom>(?!<)(?=[\w+/-]{20})(?=(?:[A-Za-z_+/-]*+\d){3}+)(?=[a-z\d_+/-]*+[A-Z])(?=[A-Z\d_+/-]*+[a-z])
+|(?P<kvrandom>(?<=[=:"'])(?!<)(?=[\w+/-]{20})(?=(?:[A-Za-z_+/-]*+\d){3}+)(?=[a-z\d_+/-]*+[A-Z])(?=[A-Z\d_+/-]*+[a-z])
     [\w+/-]{20,}={0,2}(?![\w+/=-]))
 """.replace("%TLDS%", _TLDS)
 
 _STRUCTURAL = r"""
 |(?P<pkgver>(?<![\w/.@-])(?P<pkgname>(?:@[\w.-]++/)?[A-Za-z0-9][\w.-]*+)@(?P<pkgspec>npm:[^\s"',)]+
-    |workspace:[^\s"',)]*|file:[^\s"',)]*|link:[^\s"',)]*|"[^"]*"|[\^~<>=]*v?\d[\w.+-]*
+    |workspace:[^\s"',)]*|file:[^\s"',)]*|link:[^\s"',)]*|"[^"]*"|[\^~<>=]*v?\d[\w.+-]*(?<![.-])
     |latest|next|canary|beta|\*)(?![\w]))
 |(?P<relfile>(?<![\w/.@~-])(?=[\w.@+~\[\]-]*+/)(?:\.{1,2}/)*(?:[\w.@+~\[\]-]+/)+[\w.@+~\[\]-]*\.[A-Za-z]\w{0,9}
     (?P<rloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
@@ -164,12 +164,14 @@ _STRUCTURAL = r"""
     |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
 |(?P<isodate>\b\d{4}-\d\d-\d\d(?:[T_ ]\d\d[:_]\d\d[:_]\d\d(?:[._]\d+)?Z?)?\b)
 |(?P<clock>\b\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\s?[AP]M)?\b)
-|(?P<duration>(?<![\w.])(?:\d+h(?:\d+m)?(?:\d+s)?|\d+m\d+(?:\.\d+)?s|\d+(?:\.\d+)?(?:ms|s|m|h))(?![\w.]))
+|(?P<duration>(?<![\w.])(?:\d+h(?:\d+m)?(?:\d+s)?|\d+m\d+(?:\.\d+)?s|\d+(?:\.\d+)?(?:ms|s|m|h)
+    |\d+(?:\.\d+)?\ (?:secs?|seconds?|mins?|minutes?)(?![\w]))(?![\w.]))
 |(?P<qident>(?:(?<=[Pp]roperty\ )|(?<=[Nn]ame\ )|(?<=[Vv]ariable\ )|(?<=[Ii]dentifier\ )|(?<=[Ff]unction\ )
     |(?<=[Mm]ethod\ )|(?<=[Pp]arameter\ )|(?<=[Mm]ember\ )|(?<=[Ee]xport\ )|(?<=[Ii]mport\ )|(?<=reading\ )
     |(?<=assign\ to\ )|(?<=[Ff]ield\ )|(?<=[Aa]rgument\ )|(?<=TS\d{4}:\ )|(?<=TS\d{5}:\ ))
     (?:'[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+'|"[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+"
-    |`[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+`))
+    |`[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+`)
+    |'[A-Za-z_$][\w$]*+'(?=\s++(?:is|are)\s++(?:defined|declared|assigned|not\ defined|possibly|never|already|missing)))
 |(?P<qtype>(?<=[Tt]ype\ )(?:'(?!<)[^'\n]{1,200}'|"(?!<)[^"\n]{1,200}"))
 |(?P<qmodule>(?:(?<=[Mm]odule\ )|(?<=resolve\ )|(?<=[Pp]ackage\ ))(?:'(?!<)[^'\s]{1,200}'|"(?!<)[^"\s]{1,200}"))
 |(?P<qrange>"[\^~<>=*\s]*+v?\d[\w.*]*+(?:\s*+(?:\|\||-|,)?\s*+[\^~<>=]*+\s*+v?\d[\w.*]*+)*+")
@@ -249,7 +251,7 @@ _WORD_FIRST_LETTERS = {
     "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
     "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD",
 }
-_SECRET_NEEDS = r"""[\w.-]++["']?\s*[:=]"""
+_SECRET_NEEDS = r"""(?<![\w.-])[\w.-]++["']?\s*[:=]"""
 
 
 def _shape_bodies(source: str) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -597,6 +599,7 @@ def _mask_login_args(text: str) -> str:
 def scrub(text: str) -> str:
     """Mask private values (credentials, ids, emails, tokens, IPs, user paths, URLs, internal hosts,
     worker names)."""
+    text = _head(text, MAX_LINE_CHARS)  # work is bounded: a huge text keeps its head only
     if not _may_hold_private(text):
         return text
     return _PRIVACY_RE.sub(_privacy_token, _mask_login_args(text))
