@@ -1,13 +1,13 @@
 /*
 description: >
   Regression radar: UTC days whose build completion rate (succeeded / started, from
-  build_completion_rate_daily) is significantly below its baseline, the day-window settings of
-  radar_settings: the baseline_days before the day (all earlier days until there are that many,
-  none judged before min_history_days). A one-sided binomial log-likelihood-ratio test gives the
-  score (a z); a day is flagged when the score reaches min_score and the rate dropped by at least
-  min_drop. explained_by lists the primary error categories with the most failed builds above
-  what their baseline rate per started build predicts. Days only: the lake counts started builds
-  per day.
+  build_completion_rate_daily) is significantly below its baseline. Build traffic and failure
+  rates follow the week, so the baseline is the same weekday in the baseline_days before the day
+  (day-window settings of radar_settings; at least one such day is needed). A one-sided binomial
+  log-likelihood-ratio test gives the score (a z); a day is flagged when the score reaches
+  min_score and the rate dropped by at least min_drop. explained_by lists the primary error
+  categories with the most failed builds above what their baseline rate per started build
+  predicts. Days only: the lake counts started builds per day.
 materialized: table
 columns:
   anomaly_id: Stable id of the anomaly (model, window); the alert's de-duplication key.
@@ -20,7 +20,7 @@ columns:
   baseline_rate: succeeded / started over the baseline days.
   drop: baseline_rate - completion_rate.
   expected_succeeded: started * baseline_rate.
-  baseline_days: Days in the baseline.
+  baseline_days: Days in the baseline (the same weekday, earlier weeks).
   score: Binomial likelihood-ratio z of the shortfall (higher is less likely by chance).
   explained_by: The categories with the largest excess of failed builds, e.g. `lockfile_out_of_sync +61 (32 expected)`.
   top_error_code: The category with the largest excess.
@@ -48,14 +48,13 @@ judged AS (
         s.current_windows,
         s.baseline_days AS window_days,
         (SELECT sum(b.started) FROM days AS b
-         WHERE b.day < d.day AND b.day >= d.day - s.baseline_days) AS baseline_started,
+         WHERE b.day < d.day AND b.day >= d.day - s.baseline_days AND (d.day - b.day) % 7 = 0) AS baseline_started,
         (SELECT sum(b.succeeded) FROM days AS b
-         WHERE b.day < d.day AND b.day >= d.day - s.baseline_days) AS baseline_succeeded,
+         WHERE b.day < d.day AND b.day >= d.day - s.baseline_days AND (d.day - b.day) % 7 = 0) AS baseline_succeeded,
         (SELECT count(*) FROM days AS b
-         WHERE b.day < d.day AND b.day >= d.day - s.baseline_days) AS baseline_days
+         WHERE b.day < d.day AND b.day >= d.day - s.baseline_days AND (d.day - b.day) % 7 = 0) AS baseline_days
     FROM days AS d
     CROSS JOIN settings AS s
-    WHERE d.day - s.min_history_days >= (SELECT min(day) FROM days)
 ),
 scored AS (
     SELECT
@@ -93,7 +92,7 @@ excess AS (
         c.builds,
         f.started * coalesce((SELECT sum(b.builds) FROM category_days AS b
                               WHERE b.error_code = c.error_code AND b.day < f.day
-                                AND b.day >= f.day - f.window_days), 0) / f.baseline_started AS expected
+                                AND b.day >= f.day - f.window_days AND (f.day - b.day) % 7 = 0), 0) / f.baseline_started AS expected
     FROM flagged AS f
     JOIN category_days AS c USING (day)
 ),

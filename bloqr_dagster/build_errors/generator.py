@@ -406,3 +406,45 @@ def _flush(store: BuildStore, batch: list[GeneratedBuild], report: GenerationRep
     if on_batch:
         on_batch(len(batch))
     batch.clear()
+
+
+def incident(store: BuildStore, n_builds: int, message: str, *, seed: int = 0, start_id: int | None = None,
+             start_time: datetime | None = None, spread_seconds: float = 600.0) -> GenerationReport:
+    """Plant an incident: `n_builds` builds that all fail in the build step on `message`.
+
+    Like a broken build image or a registry outage: one error line the corpus has never seen,
+    in many projects within `spread_seconds`. Ids and start time default to just after the newest
+    stored build, as in `generate`. The regression radar's tests and latency benchmark use it.
+    """
+    if n_builds <= 0:
+        raise ValueError(f"n_builds must be positive, got {n_builds}")
+    if not message.strip() or "\n" in message:
+        raise ValueError("message must be one non-empty line")
+    store.ensure_schema()
+    max_id, newest = last_created_at(store)
+    first_id = (max_id or 0) + 1 if start_id is None else start_id
+    start = start_time or (from_us(to_us(newest) + 1_000_000) if newest else DEFAULT_START)
+    rng = random.Random(f"incident:{seed}:{first_id}")
+    population = _population(seed)
+    batch: list[GeneratedBuild] = []
+    for i in range(n_builds):
+        created_us = to_us(start) + int(spread_seconds * 1e6 * i / n_builds)
+        project = population.get(int(PROJECTS * rng.random() ** 2.2))
+        w = LogWriter(rng, project, created_us + 300_000)
+        steps.initialize(w)
+        steps.clone_start(w)
+        steps.clone_rest(w)
+        steps.tools(w)
+        steps.install_start(w)
+        steps.install_rest(w)
+        steps.build_start(w)
+        w.add(message)
+        _close_failure(w, "build", "incident", 1)
+        build = Build(first_id + i, project.account_id, project.project_id, "failure", "build",
+                      from_us(created_us), from_us(w.t + 1_000_000))
+        batch.append(GeneratedBuild(build, PackedLog(w.msgs, w.ts), [], "incident"))
+    report = GenerationReport()
+    started = time.perf_counter()
+    _flush(store, batch, report, False, None, None)
+    report.seconds = time.perf_counter() - started
+    return report
