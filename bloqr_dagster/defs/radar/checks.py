@@ -34,20 +34,21 @@ def _result(anomalies: list[Anomaly], severity: dg.AssetCheckSeverity, quiet: st
     )
 
 
-@dg.asset_check(asset=model_key(ERROR_GROUP_MODEL), name="no_current_error_group_anomaly",
-                description="Fails (WARN by default) while a new or spiking error group or category is "
-                            "in the latest windows; names them.")
-def no_current_error_group_anomaly(radar: RadarResource) -> dg.AssetCheckResult:
-    anomalies = read_anomalies(radar.paths, current_only=True, models=(ERROR_GROUP_MODEL,))
-    return _result(anomalies, radar.severity("spike"), "no new or spiking error group in the latest windows")
+def _anomaly_check(model: str, name: str, which: str, description: str, quiet: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=model_key(model), name=name, description=description)
+    def check(radar: RadarResource) -> dg.AssetCheckResult:
+        anomalies = read_anomalies(radar.paths, current_only=True, models=(model,))
+        return _result(anomalies, radar.severity(which), quiet)
+
+    return check
 
 
-@dg.asset_check(asset=model_key(COMPLETION_MODEL), name="no_current_completion_drop",
-                description="Fails (ERROR by default) while the latest days' completion rate is "
-                            "significantly below its baseline; names the categories behind the drop.")
-def no_current_completion_drop(radar: RadarResource) -> dg.AssetCheckResult:
-    anomalies = read_anomalies(radar.paths, current_only=True, models=(COMPLETION_MODEL,))
-    return _result(anomalies, radar.severity("completion"), "the completion rate is within its baseline")
-
-
-radar_checks = [no_current_error_group_anomaly, no_current_completion_drop]
+radar_checks = [
+    _anomaly_check(ERROR_GROUP_MODEL, "no_current_error_group_anomaly", "spike",
+                   "Fails (WARN by default) while a new or spiking error group or category is in the "
+                   "latest windows; names them.", "no new or spiking error group in the latest windows"),
+    _anomaly_check(COMPLETION_MODEL, "no_current_completion_drop", "completion",
+                   "Fails (ERROR by default) while the latest days' completion rate is significantly "
+                   "below its baseline; names the categories behind the drop.",
+                   "the completion rate is within its baseline"),
+]
