@@ -130,6 +130,18 @@ def settings_rows(overrides: Mapping[str, float]) -> list[dict[str, Any]]:
     return rows
 
 
+def parse_settings(text: str, where: str = "BLOQR_RADAR_SETTINGS") -> dict[str, float]:
+    """`day.min_score=4.5, hour.min_builds_new=20` -> overrides (checked like settings_rows)."""
+    overrides: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise BloqrError(f"{where}: expected WINDOW.SETTING=VALUE, got {item!r}")
+        overrides[key.strip()] = value.strip()  # type: ignore[assignment] - checked just below
+    settings_rows(overrides)
+    return {key: float(value) for key, value in overrides.items()}
+
+
 def write_settings(lake_dir: Path, overrides: Mapping[str, float]) -> int:
     """Replace the lake's radar_settings overrides (atomically); returns how many were written."""
     rows = settings_rows(overrides)

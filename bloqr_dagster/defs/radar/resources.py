@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from bloqr_dagster.defs.resources import BloqrHome, bloqr_home, env_or_empty
 from bloqr_dagster.errors import BloqrError
+from bloqr_dagster.radar.anomalies import parse_settings
 from bloqr_dagster.settings import Paths
 
 RESOURCE_KEY = "radar"
@@ -15,7 +18,8 @@ SEVERITIES = ("WARN", "ERROR")
 class RadarResource(dg.ConfigurableResource):
     """Settings of the regression radar; change them in the launchpad or here.
 
-    `overrides` maps `WINDOW.SETTING` (e.g. `day.min_score`) to a value; radar_settings writes them
+    `overrides` maps `WINDOW.SETTING` (e.g. `day.min_score`) to a value (default: from
+    BLOQR_RADAR_SETTINGS, `day.min_score=4.5,hour.min_builds_new=20`); radar_settings writes them
     to the lake on every warehouse build, and dbt_like_sql/radar_settings.sql has the defaults.
     """
 
@@ -39,4 +43,5 @@ class RadarResource(dg.ConfigurableResource):
 
 def radar_resource() -> RadarResource:
     return RadarResource(home=bloqr_home(), alert_webhook=env_or_empty("BLOQR_ALERT_WEBHOOK"),
-                         ui_url=env_or_empty("BLOQR_UI_URL"))
+                         ui_url=env_or_empty("BLOQR_UI_URL"),
+                         overrides=parse_settings(os.environ.get("BLOQR_RADAR_SETTINGS", "")))
