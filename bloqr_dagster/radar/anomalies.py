@@ -50,6 +50,16 @@ class Anomaly:
     is_current: bool
 
     @property
+    def alert_key(self) -> str:
+        """What one alert stands for. An error group that is new (or spiking) in an hour is new in
+        that hour's day too, and spikes in several hours of a day: one alert per UTC day, level,
+        group and kind. A completion drop is one day already."""
+        if self.model != ERROR_GROUP_MODEL:
+            return self.anomaly_id
+        day = self.window_start.astimezone(UTC).strftime("%Y-%m-%d")
+        return "|".join((self.model, day, self.level, self.error_code or "", self.error_group or "", self.kind))
+
+    @property
     def title(self) -> str:
         when = f"{self.window_kind} from {_iso(self.window_start)}"
         if self.kind == "drop":
