@@ -26,7 +26,7 @@ from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.radar.anomalies import read_anomalies
 from bloqr_dagster.settings import Paths
 from bloqr_dagster.warehouse import lake
-from bloqr_dagster.warehouse.query import readonly
+from bloqr_dagster.warehouse.query import connect_readonly
 
 MAX_ROWS = 50
 MAX_CONTEXT_LINES = 10
@@ -48,20 +48,32 @@ def _bounded(limit: int, most: int, name: str) -> int:
 @contextlib.contextmanager
 def _errors_relation(paths: Paths) -> Iterator[tuple[duckdb.DuckDBPyConnection, str, str]]:
     """(connection, relation of build errors, where it came from): the warehouse, else the lake."""
-    if paths.warehouse.exists():
-        try:
-            with readonly(paths) as con:
-                con.execute("SELECT 1 FROM stg_build_errors LIMIT 0")
-                yield con, "stg_build_errors", "warehouse"
-                return
-        except duckdb.Error:
-            pass  # being replaced, or built before the table existed: the lake has the same rows
-    con = duckdb.connect(":memory:")
-    try:
+    con = _warehouse_with_errors(paths)
+    origin, relation = "warehouse", "stg_build_errors"
+    if con is None:
+        con = duckdb.connect(":memory:")
         con.execute("SET TimeZone = 'UTC'")
-        yield con, lake.duckdb_relation_sql(paths.lake, "build_errors"), "lake"
+        origin, relation = "lake", lake.duckdb_relation_sql(paths.lake, "build_errors")
+    try:
+        yield con, relation, origin
     finally:
         con.close()
+
+
+def _warehouse_with_errors(paths: Paths) -> duckdb.DuckDBPyConnection | None:
+    """The published warehouse, read-only, if it exists and has stg_build_errors."""
+    if not paths.warehouse.exists():
+        return None
+    try:
+        con = connect_readonly(paths)
+    except (duckdb.Error, BloqrError):
+        return None  # replaced or removed between the check and the attach: the lake has the rows
+    try:
+        con.execute("SELECT 1 FROM stg_build_errors LIMIT 0")
+    except duckdb.Error:
+        con.close()  # built before the table existed
+        return None
+    return con
 
 
 def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
