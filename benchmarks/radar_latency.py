@@ -148,6 +148,8 @@ def main() -> int:
         print(f"  payload text: {payload['text'][:300]}")
         time.sleep(15)  # the hour and day anomalies, and the completion drop, arrive in the same tick
         print(f"alerts received: {len(hook.received)} ({len(hook.received) - before} after the insert)")
+        for _, alert in hook.received[before:]:
+            print(f"  {alert['text'].removeprefix('bloqr regression radar: ').split(' · ')[0][:160]}")
 
         if not args.no_restart:
             stop_ui(proc)
