@@ -57,7 +57,7 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-lifecycle", "build_command_failed",
          rf"{NPM} (?:code (?:ELIFECYCLE\b|\d+$)|errno \d+|Exit status \d+|Failed at the .+ script|\S+@\S+ \w+: `"
          r"|Lifecycle script `[^`]+` failed|command failed|This is probably not a problem with npm)", KW,
-         relative="stage", priority=20),
+         relative="stage", priority=20, masks=(mask(r"(\S@\S+ [\w:-]+: )`[^`]*`", r"\1`<COMMAND>`"),)),
     rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E[A-Z0-9_]+\b", KW, priority=30),
     rule("npm-debug-log-pointer", "build_command_failed",
          rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of scripts"
