@@ -91,6 +91,12 @@ def test_platform_prefixes_are_stripped(raw: str, clean: str) -> None:
     ("[ERROR]\tUpdate failed for example.org/lib: Unable to get repository", "build_command_failed"),
     ('time="2025-01-01T00:00:00Z" level=error msg="exec failed"', "build_command_failed"),
     ("  The JSON you provided was not well formed. [code: 10040]", "wrangler_error"),
+    # precision: whose failure it is
+    ('error An unexpected error occurred, please open a bug report with the information in "/x/yarn-error.log".',
+     "dependency_install_failed"),
+    ("npm ERR! 503 Service Unavailable - GET https://registry.npmjs.org/left-pad", "network_error"),
+    ("tar: dist: Cannot open: No such file or directory", "build_output_missing"),
+    ('Error: The directory "/app/.next" does not contain a Next.js production build.', "build_output_missing"),
 ])
 def test_formats(line: str, code: str) -> None:
     d = diagnose(line)

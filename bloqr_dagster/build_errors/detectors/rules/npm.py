@@ -33,6 +33,8 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-network", "network_error",
          rf"{NPM} (?:network |fetch failed|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
          priority=100),
+    rule("npm-registry-5xx", "network_error", rf"{NPM} 5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable"
+         r"|Gateway Time-?out)", KW, priority=100),
     rule("npm-auth", "auth_error",
          rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH|ERR_INVALID_AUTH)\b|(?:401|403) (?:Unauthorized|Forbidden|403 )"
          r"|Unable to authenticate|need auth|Incorrect or missing password|403 on a server)", KW, priority=100),
