@@ -9,7 +9,7 @@ DETECTOR = Detector("frameworks", "next", (
     rule("next-module-not-found-doc", "module_not_found", r"nextjs\.org/docs/messages/module-not-found",
          "module-not-found", priority=100, group="https://nextjs.org/docs/messages/module-not-found"),
     rule("webpack-module-not-found", "module_not_found",
-         r"Module not found: (?:Error: )?(?:Can't resolve|Cannot find)|ModuleNotFoundError",
+         r"Module not found: (?:Error: )?(?:Can't resolve|Cannot (?:find|resolve))|ModuleNotFoundError",
          "module not found", "modulenotfounderror", priority=100, tool="webpack",
          masks=(mask(r"(resolve )'[^']*'", r"\1'<MODULE>'"), mask(r"( in )'[^']*'", r"\1'<PATH>'"))),
     rule("vite-unresolved-import", "module_not_found",
@@ -19,10 +19,12 @@ DETECTOR = Detector("frameworks", "next", (
          masks=(mask(r'(import )"[^"]*"', r'\1"<MODULE>"'), mask(r'(from )"[^"]*"', r'\1"<FILE>"'),
                 mask(r'(for package )"[^"]*"', r'\1"<PACKAGE>"'))),
     rule("bundler-unresolved", "module_not_found",
-         r"Failed to resolve '[^']+' from '|Could not resolve [\"'][^\"']+[\"'] from |Cannot resolve dependency '"
+         r"Failed to resolve '[^']+' from '|(?:Could not|Cannot) resolve [\"'][^\"']+[\"'] from |Cannot resolve dependency '"
+         r"|[Uu]nable to resolve (?:module|uri) [\"']"
          r"|Can't resolve '[^']+' in '|is not exported by [\"'][^\"']+[\"'], imported by |Failed to load url \S+ \(resolved id:"
          r"|Can't find stylesheet to import|^Cannot load file '",
-         "failed to resolve", "could not resolve", "cannot resolve dependency", "can't resolve", "is not exported by",
+         "failed to resolve", "could not resolve", "cannot resolve", "unable to resolve", "can't resolve",
+         "is not exported by",
          "failed to load url", "can't find stylesheet", "cannot load file", priority=100, tool="auto",
          masks=(mask(r"""(resolve (?:dependency )?|url )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<MODULE>\2"),
                 mask(r"""(from |load file |by |imported by )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<FILE>\2"),

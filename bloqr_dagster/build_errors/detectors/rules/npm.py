@@ -33,6 +33,9 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-network", "network_error",
          rf"{NPM} (?:network |fetch failed|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
          priority=100),
+    # a PUT to the registry is `npm publish`: the deploy step (a refused credential stays an auth error)
+    rule("npm-publish-failed", "deploy_command_failed", rf"{NPM} (?!40[13])\d{{3}} [^-]{{1,60}}- PUT https?://", KW,
+         priority=105, masks=(mask(r"(PUT )\S+", r"\1<URL>"),)),
     rule("npm-registry-5xx", "network_error", rf"{NPM} 5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable"
          r"|Gateway Time-?out)", KW, priority=100),
     rule("npm-auth", "auth_error",
