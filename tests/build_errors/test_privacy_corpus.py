@@ -174,3 +174,18 @@ def test_masking_and_the_privacy_scan_are_fast_on_hostile_lines() -> None:
             if took > worst[0]:
                 worst = (took, name, line[:20])
     assert worst[0] < CATASTROPHE_S, worst
+
+
+def test_the_blocking_check_finds_nothing_in_masked_real_logs() -> None:
+    # A finding blocks publishing, so on real traffic (the project corpus: every split, lines and whole
+    # logs) the scan must agree with the masking: nothing it reports may survive masking.
+    from bloqr_dagster.build_errors.detectors import corpus, diagnose_file
+
+    root = Path(__file__).resolve().parents[1] / "data" / "buildlogs"
+    outputs: list[str] = []
+    for item in corpus.load_lines(root):
+        outputs += [text for e in diagnose(item.line).errors for text in (e.error_group, e.sample_line)]
+    for log in corpus.load_logs(root):
+        outputs += [text for e in diagnose_file(log.path).errors for text in (e.error_group, e.sample_line)]
+    assert len(outputs) > 2_000
+    assert privacy.scan(outputs) == {}

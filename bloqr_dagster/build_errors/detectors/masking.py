@@ -81,6 +81,7 @@ _PRIVATE = r"""
 |(?P<scp>(?<![\w.-])[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
 |(?P<gitident>(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*+\.\(none\))
 |(?P<prompt>(?<![\w.-])[\w.-]++@[\w-]++(?:\.[\w-]++)*+(?=:[~/]))
+|(?P<sshuser>(?<![\w.+-])[\w.+-]++@(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d))
 |(?P<email>(?<![\w.+%-])[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
 |(?P<authhdr>(?i:\b(?:proxy-)?authorization|\bx-(?:api-key|auth-token|access-token|goog-api-key|amz-security-token)
     |\bprivate-token|\bapi-key)["']?\s*[:=]\s*["']?(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+
@@ -210,7 +211,7 @@ _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
              "reldir", "barefile", "host", "shortsha", "hex0x", "linecol", "isodate", "clock", "duration", "version", "num",
              "httpcode", "int")),
     (r"[A-Za-z_](?=[\w.%+-]*+:[^\s@/]*+@)", ("credhost",)),
-    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "gitident", "prompt", "email", "pkgver")),
+    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "gitident", "prompt", "sshuser", "email", "pkgver")),
     (r"[A-Za-z](?=[\w.+~-]*+(?::/|:\\))", ("credurl", "url", "winuser", "winpath")),
     (r"[A-Za-z](?=[A-Za-z0-9]*+[+/])", ("awskey",)),
     (r"[A-Za-z_](?=[\w.@+~\[\]-]*+/)", ("nourl", "relfile", "reldir")),
@@ -421,10 +422,10 @@ def _kind(m: re.Match[str]) -> tuple[str, str]:
 _VALUE_MASKED = {"pemkey": "<TOKEN>", "authhdr": "<TOKEN>", "cookie": "<TOKEN>", "secret": "<TOKEN>",
                  "flagsecret": "<TOKEN>"}
 _WHOLE_MASKED = {
-    "url": "<URL>", "scp": "<URL>", "credurl": "<URL>", "credhost": "<URL>", "nourl": "<URL>", "email": "<EMAIL>",
-    "gitident": "<EMAIL>", "prompt": "<EMAIL>", "knowntoken": "<TOKEN>", "jwt": "<TOKEN>", "awskey": "<TOKEN>",
-    "kvrandom": "<TOKEN>", "longtoken": "<TOKEN>", "b64": "<TOKEN>", "integrity": "<HASH>", "devhost": "<HOST>",
-    "uuid": "<HEX>", "winpath": "<PATH>", "winuser": "<PATH>", "home": "<PATH>",
+    "url": "<URL>", "scp": "<URL>", "credurl": "<URL>", "credhost": "<URL>", "nourl": "<URL>", "sshuser": "<URL>",
+    "email": "<EMAIL>", "gitident": "<EMAIL>", "prompt": "<EMAIL>", "knowntoken": "<TOKEN>", "jwt": "<TOKEN>",
+    "awskey": "<TOKEN>", "kvrandom": "<TOKEN>", "longtoken": "<TOKEN>", "b64": "<TOKEN>", "integrity": "<HASH>",
+    "devhost": "<HOST>", "uuid": "<HEX>", "winpath": "<PATH>", "winuser": "<PATH>", "home": "<PATH>",
 }
 
 
