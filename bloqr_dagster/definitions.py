@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-from bloqr_dagster.defs import build_errors, filterlists, warehouse
+from bloqr_dagster.defs import build_errors, filterlists, radar, warehouse
 
-defs = dg.Definitions.merge(build_errors.defs, filterlists.defs, warehouse.defs)
+defs = dg.Definitions.merge(build_errors.defs, filterlists.defs, warehouse.defs, radar.defs)
