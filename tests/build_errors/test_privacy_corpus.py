@@ -189,3 +189,19 @@ def test_the_blocking_check_finds_nothing_in_masked_real_logs() -> None:
         outputs += [text for e in diagnose_file(log.path).errors for text in (e.error_group, e.sample_line)]
     assert len(outputs) > 2_000
     assert privacy.scan(outputs) == {}
+
+
+def test_a_user_rule_whose_fixed_group_holds_a_private_value_is_refused() -> None:
+    # A fixed group is published as written (no masking), so a private value in it is a load error.
+    from bloqr_dagster.build_errors.detectors import UserRulesError
+    from bloqr_dagster.build_errors.detectors.user_rules import parse_user_rules
+
+    text = ("rules:\n  - name: mirror-down\n    category: network_error\n    pattern: 'mirror\\.example: 503'\n"
+            "    keywords: [mirror.example]\n    group: 'npm mirror down, ask ops@example.com'\n")
+    with pytest.raises(UserRulesError) as err:
+        parse_user_rules(text)
+    assert str(err.value).endswith("rules[0].group: holds a private value (email); write a placeholder "
+                                   "(<EMAIL>, <HOST>, <TOKEN>, ...) instead")
+    assert "ops@example.com" not in str(err.value)
+    assert parse_user_rules(text.replace("ops@example.com", "<EMAIL>")).rules[0].group == \
+        "npm mirror down, ask <EMAIL>"
