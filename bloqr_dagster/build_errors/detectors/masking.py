@@ -7,10 +7,14 @@ Three steps, all pure functions of one line:
   turbo's `pkg:build:`), leading blanks.
 * `normalise` turns a message into an error group: variable parts (paths, modules, versions,
   numbers, hosts, ids, ...) become placeholders so that the same error from different
-  projects groups together. Fixed codes that name the error kind (`TS2307`, `YN0028`,
-  `[code: 10000]`, `exit code 127`) stay.
-* `scrub` is the privacy pass run last on every group and sample: account ids, emails,
-  tokens, IPs, absolute and user paths, URLs and worker names never leave the engine.
+  projects groups together; quoted names become `<IDENTIFIER>`/`<TYPE>`/`<MODULE>` by the word
+  before them. Fixed codes that name the error kind (`TS2307`, `YN0028`, `E404`,
+  `[code: 10000]`, `exit code 127`, HTTP statuses such as `npm ERR! 404`) stay.
+* `scrub` is the privacy pass run last on every group and sample: credentials (auth headers,
+  `key=value`, `--password x`, `login -p x`), the token families secret scanners know, key
+  blocks, account ids, emails, IPs, absolute and user paths, URLs (scheme-less too), internal
+  host names and worker names never leave the engine. build_errors/privacy.py re-checks what is
+  about to be published with separately written patterns and blocks it on a finding.
 
 Both `normalise` and `scrub` are one combined regex with named alternatives, scanned once
 left to right, so an earlier, longer token (a URL) wins over the pieces inside it (a host).
