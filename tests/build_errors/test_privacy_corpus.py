@@ -205,3 +205,17 @@ def test_a_user_rule_whose_fixed_group_holds_a_private_value_is_refused() -> Non
     assert "ops@example.com" not in str(err.value)
     assert parse_user_rules(text.replace("ops@example.com", "<EMAIL>")).rules[0].group == \
         "npm mirror down, ask <EMAIL>"
+
+
+def test_a_secret_across_a_length_cap_is_not_half_published() -> None:
+    # Samples and groups keep the head of a long line, cut at a blank: half a secret would be too short
+    # to be recognised and masked, so the token across a cap must go whole.
+    secret = "Qm9vK2Zv/by8xY+3zTq7Lw5nR1sV0pUe4aGdHcJk"
+    for cap in (2 * masking.MAX_GROUP_CHARS, masking.MAX_SAMPLE_CHARS, masking.MAX_SAMPLE_CHARS + 64):
+        for offset in range(4, 40, 9):  # the cap falls `offset` characters into the secret
+            head = ("Error: failed " + "x " * cap)[: cap - offset]
+            d = diagnose(head + " " + secret + " tail")
+            assert d.errors
+            for e in d.errors:
+                for text in (e.error_group, e.sample_line):
+                    assert secret[: offset - 1] not in text and secret[-12:] not in text, (cap, offset)
