@@ -24,7 +24,7 @@ _LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl"
 _INTERNAL_LABELS = r"internal|corp|intra(?:net)?|lan|local|localdomain|private|priv|svc|cluster"  # _INTERNAL_WORDS
 
 PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    "email": re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9_%+][A-Za-z0-9._%+-]*@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
                         r"\.(?:[A-Za-z]{2,}|\(none\))"),
     "ipv4": re.compile(r"(?<![\w.])(?:(?>25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
                        r"(?>25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)"),
@@ -66,9 +66,9 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+(?!<)(?![a-z]+(?:\s|$))[^\s\"'`,;]"
         r"|(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*(?:=[\"']|(?![\w.~+/=-])))[\w.~+/=-]{6,}"
         r"|(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,}"
-        r"|(?i:\b(?:set-)?cookie)\s*:\s*(?!<)\S"
+        r"|(?i:\b(?:set-)?cookie)\s*:\s*[\"']?+(?!<)\S"
     ),
-    "private_key": re.compile(r"PRIVATE KEY(?: BLOCK)?-----[ \t]*(?!<)[^\s-]"),
+    "private_key": re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[ \t]*(?!<)[^\s-]"),
     "url_credentials": re.compile(r"://[^\s/@'\"`<>]{1,256}@"),
     "user_path": re.compile(r"(?:/home/|/Users/|/export/home/|[A-Za-z]:\\{1,2}Users\\{1,2})(?![<{\[])[^\s/\\<>'\"]+"),
     "internal_host": re.compile(
