@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
-    from bloqr_dagster.defs import build_errors, warehouse
+    from bloqr_dagster.definitions import load_defs
     from bloqr_dagster.defs.build_errors.partitions import (
         highest_registered_end,
         ranges_to_register,
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from bloqr_dagster.warehouse.query import markdown_table, run_query
 
     width = settings.range_width()
-    defs = dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs())
+    defs = load_defs()
     with dg.DagsterInstance.get() as instance:
         new = ranges_to_register(highest_registered_end(instance), max_id, width, DEMO_FIRST_ID)
         register_ranges(instance, new)

@@ -28,3 +28,9 @@ def bloqr_home() -> BloqrHome:
     if "BLOQR_HOME" in os.environ:
         return BloqrHome(home=dg.EnvVar("BLOQR_HOME"))
     return BloqrHome(home=str(settings.bloqr_home()))
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    """`bloqr`: what the warehouse models (and any asset that only needs BLOQR_HOME) use."""
+    return dg.Definitions(resources={"bloqr": bloqr_home()})

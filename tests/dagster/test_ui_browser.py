@@ -152,8 +152,9 @@ def test_partitions_page_lists_build_id_ranges(webserver: str, browser, demo_env
 
 
 def test_checks_page_lists_asset_checks(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
-    from bloqr_dagster.definitions import defs
+    from bloqr_dagster.definitions import load_defs
 
+    defs = load_defs()
     key_path = ["build_errors", "categorized_build_errors"]
     check_names = sorted(
         k.name for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key.path == key_path

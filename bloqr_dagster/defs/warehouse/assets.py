@@ -2,6 +2,10 @@
 
 Building is all in bloqr_dagster.warehouse.build; this module only maps models to asset specs
 (dependencies come from the models' ref/source calls) and build results to Dagster events.
+
+Every model carries UPDATE_AFTER_UPSTREAM: the automation condition sensor (defs/automation.py)
+requests the models whose inputs were materialized since they were last requested, once no
+upstream run is in progress, in one run. Nothing new upstream, nothing requested.
 """
 
 from collections.abc import Iterator
@@ -17,6 +21,17 @@ from bloqr_dagster.warehouse.query import markdown_table
 
 GROUP = "warehouse"
 POOL = "duckdb_warehouse"  # dagster.yaml gives every pool one slot: warehouse writers never overlap
+
+# Eager, without its two parts that do not fit a warehouse over partitioned lake tables:
+# "newly missing" would build an empty warehouse on a fresh instance before any data exists, and
+# "any dependency missing" would block every rebuild while one build-ID range or one source has
+# never been materialized. Waiting while an upstream run is in progress keeps it to one rebuild per
+# batch of build-error runs, as the custom sensor this replaces did.
+UPDATE_AFTER_UPSTREAM = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("eager: after its inputs were updated and no upstream run is in progress")
 
 
 def model_key(name: str) -> dg.AssetKey:
@@ -39,6 +54,7 @@ def model_spec(model: Model) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=model_key(model.name), deps=deps, description=model.description, group_name=GROUP,
         code_version=model.checksum, kinds={"duckdb", "sql"}, metadata=metadata,
+        automation_condition=UPDATE_AFTER_UPSTREAM,
     )
 
 
@@ -110,3 +126,9 @@ def _materialization_metadata(result: ModelResult, model: Model, published: Path
 
 def warehouse_assets(sql_dir: Path | None = None) -> dg.AssetsDefinition:
     return warehouse_models_asset(load_project(sql_dir))
+
+
+@dg.definitions
+def warehouse() -> dg.Definitions:
+    """The models of BLOQR_SQL_DIR or dbt_like_sql/, read each time the code location loads."""
+    return dg.Definitions(assets=[warehouse_assets()])
