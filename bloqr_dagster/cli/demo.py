@@ -13,6 +13,8 @@ import shutil
 import time
 from pathlib import Path
 
+from bloqr_dagster.project import INSTANCE_CONFIG, project_dir
+
 DEMO_BUILDS = 12_000  # two build-ID ranges of the default width; ~3,000 failed builds
 DEMO_SEED = 2026
 DEMO_FIRST_ID = 1
@@ -32,12 +34,12 @@ def _say(message: str) -> None:
 
 
 def prepare_dagster_home() -> Path:
-    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the repository's dagster.yaml."""
+    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the project's deploy/dagster.yaml."""
     home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)
     config = home / "dagster.yaml"
-    repo_config = Path(__file__).resolve().parents[2] / "dagster.yaml"
+    repo_config = project_dir() / INSTANCE_CONFIG
     if not config.exists() and repo_config.is_file():
         shutil.copy(repo_config, config)
     return home

@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 
 from bloqr_dagster.errors import BloqrError
-from bloqr_dagster.settings import Paths
+from bloqr_dagster.settings import DATA_FILE_MODE, Paths
 from bloqr_dagster.warehouse.models import Model, ModelTest, Project, load_project
 from bloqr_dagster.warehouse.query import readonly
 
@@ -110,6 +110,7 @@ def build_warehouse(
                 shutil.copyfile(published, temp)
             report = _build_into(temp, project, models, paths, say)
             _fsync(temp)
+            os.chmod(temp, DATA_FILE_MODE)
             os.replace(temp, published)
             _fsync(published.parent)
         finally:
