@@ -14,6 +14,7 @@ from bloqr_dagster.build_errors import range_scan
 from bloqr_dagster.build_errors.ranges import parse_range_key
 from bloqr_dagster.defs.build_errors.partitions import build_id_ranges
 from bloqr_dagster.defs.build_errors.resources import BuildStoreResource
+from bloqr_dagster.defs.lake_metadata import lake_metadata
 
 GROUP = "build_errors"
 KEY_PREFIX = ["build_errors"]
@@ -57,6 +58,7 @@ def failed_builds(context: dg.AssetExecutionContext,
             rng = parse_range_key(key)
             res = range_scan.write_failed_builds(store, rng, lake_dir)
             context.add_asset_metadata({
+                **lake_metadata(lake_dir, "failed_builds", key),
                 "failed_builds": res.failed_builds,
                 "builds": res.builds,
                 "days": res.days,
@@ -99,6 +101,7 @@ def categorized_build_errors(context: dg.AssetExecutionContext,
             failed = range_scan.read_failed_builds(lake_dir, rng)
             res = range_scan.categorize_range(store, rng, failed, lake_dir)
             context.add_asset_metadata({
+                **lake_metadata(lake_dir, "build_errors", key),
                 "failed_builds": res.failed_builds,
                 "errors": res.errors,
                 "categorised": res.categorised,

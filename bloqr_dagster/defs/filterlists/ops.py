@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import dagster as dg
-import pyarrow.parquet as pq
 from pydantic import Field
 
 from bloqr_dagster.defs.filterlists.partitions import sync_partitions
 from bloqr_dagster.defs.filterlists.resources import FilterListsResource
+from bloqr_dagster.defs.lake_metadata import lake_metadata as lake_table_metadata
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists import cached_compile, health
 from bloqr_dagster.filterlists.cache_store import config_key
@@ -37,7 +37,6 @@ from bloqr_dagster.filterlists.health import HealthResult
 from bloqr_dagster.filterlists.isolated import IsolatedStepError, run_step
 from bloqr_dagster.filterlists.opener import confined_path, local_path, read_local, source_kind
 from bloqr_dagster.filterlists.registry import Registry
-from bloqr_dagster.warehouse import lake
 
 MAX_RETRIES = 2
 COMPILE_POOL = "filterlists_compile"  # at most 3 compiles in flight: `dagster instance concurrency set` (README)
@@ -275,11 +274,7 @@ def _health_row(key: str, r: HealthResult | None, checked: bool) -> str:
 
 def lake_metadata(fl: FilterListsResource, table: str) -> dict[str, Any]:
     """The standard metadata of a lake table: rows, column schema, where its files are."""
-    folder = lake.table_dir(fl.lake, table)
-    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.glob("*.parquet")))
-    columns = [dg.TableColumn(f.name, str(f.type)) for f in lake.spec(table).schema]
-    return {"dagster/row_count": rows, "dagster/column_schema": dg.TableSchema(columns=columns),
-            "path": dg.MetadataValue.path(str(folder)), "dagster/uri": folder.as_uri()}
+    return lake_table_metadata(fl.lake, table)
 
 
 # -- isolated compile ---------------------------------------------------------------------------------

@@ -118,6 +118,9 @@ def _materialization_metadata(result: ModelResult, model: Model, published: Path
         "columns": ", ".join(name for name, _ in result.columns),
         "materialized": result.materialized,
         "published_path": dg.MetadataValue.path(str(published)),
+        # where it lives: the DuckDB file, and the relation in it (catalog = the file's stem)
+        "dagster/uri": published.as_uri(),
+        "dagster/table_name": f"{published.stem}.main.{result.name}",
         "seconds": round(result.seconds, 3),
         "tests_failed": sum(not t.passed for t in result.tests),
         "preview": dg.MetadataValue.md(markdown_table([c for c, _ in result.columns], result.preview)),
