@@ -24,7 +24,7 @@ from pydantic import Field
 
 from bloqr_dagster.defs.filterlists.partitions import sync_partitions
 from bloqr_dagster.defs.filterlists.resources import FilterListsResource
-from bloqr_dagster.defs.lake_metadata import lake_metadata as lake_table_metadata
+from bloqr_dagster.defs.lake_metadata import lake_metadata
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists import cached_compile, health
 from bloqr_dagster.filterlists.cache_store import config_key
@@ -255,7 +255,7 @@ def store_health(context: dg.OpExecutionContext, filterlists: FilterListsResourc
         "table": dg.MetadataValue.md(
             "| source | health | checked in this run | status | ms | rules | failures in a row | error |\n"
             "|---|---|---|---:|---:|---:|---:|---|\n" + "\n".join(rows)),
-        **lake_metadata(filterlists, "health_checks")})
+        **lake_metadata(filterlists.lake, "health_checks")})
 
 
 def latest_health(fl: FilterListsResource) -> dict[str, HealthResult | None]:
@@ -270,11 +270,6 @@ def _health_row(key: str, r: HealthResult | None, checked: bool) -> str:
     rules = "" if r.rule_count is None else r.rule_count
     return (f"| {key} | {'ok' if r.healthy else 'UNHEALTHY'} | {'yes' if checked else 'no'} | {r.status_code or ''} | "
             f"{r.latency_ms or ''} | {rules} | {r.consecutive_failures} | {str(r.error or '').replace('|', '/')} |")
-
-
-def lake_metadata(fl: FilterListsResource, table: str) -> dict[str, Any]:
-    """The standard metadata of a lake table: rows, column schema, where its files are."""
-    return lake_table_metadata(fl.lake, table)
 
 
 # -- isolated compile ---------------------------------------------------------------------------------
