@@ -13,6 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
+from bloqr_dagster.cli import interrupts
 from bloqr_dagster.project import INSTANCE_CONFIG, project_dir
 
 DEMO_BUILDS = 12_000  # two build-ID ranges of the default width; ~3,000 failed builds
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG,
             tags={"dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]})
+        interrupts.check()
         if not result.success:
             raise BloqrError("the build_errors run failed; see the run in the UI (`make ui`)")
         for check in result.get_asset_check_evaluations():
@@ -109,10 +111,12 @@ def run(args: argparse.Namespace) -> int:
         _say("running the filter-list demo ...")
         for line in run_demo(instance, paths.home):
             _say(f"  {line}")
+        interrupts.check()
 
         _say("building the DuckDB warehouse ...")
         wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=False,
                                                                      run_config=QUIET_RUN_CONFIG)
+        interrupts.check()
         if not wh.success:
             raise BloqrError("the warehouse_job run failed; see the run in the UI (`make ui`)")
 
@@ -124,5 +128,5 @@ def run(args: argparse.Namespace) -> int:
     _say(f"\nThe warehouse (open it read-only; that works while pipelines run): {paths.warehouse}\n"
          f"  .venv/bin/duckdb -readonly {paths.warehouse} \"{SAMPLE_SQL}\"\n"
          f"  models: SELECT model, rows, built_at FROM _bloqr_models;  (README: 'The DuckDB warehouse')\n"
-         f"Open the UI: make ui   (dagster dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
+         f"Open the UI: make ui   (dg dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
     return 0
