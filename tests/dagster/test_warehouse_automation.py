@@ -3,10 +3,18 @@ evaluated with dg.evaluate_automation_conditions on a temp instance, as the daem
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import dagster as dg
 
 from bloqr_dagster.defs.warehouse.assets import UPDATE_AFTER_UPSTREAM
 
+from .conftest import ROOT
 from .helpers import register_all_ranges, run_ranges
 
 WAREHOUSE = dg.AssetSelection.groups("warehouse")
@@ -47,3 +55,52 @@ def test_no_rebuild_without_new_data_one_after_new_build_errors(dagster_env) -> 
     fourth = dg.evaluate_automation_conditions(defs=defs, instance=env.instance, asset_selection=WAREHOUSE,
                                                cursor=third.cursor)
     assert fourth.total_requested == 0  # requested once, not again on the next tick
+
+
+def _wait_for(predicate, timeout: float, what: str):  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _warehouse_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
+    return [r for r in instance.get_runs() if r.asset_selection and any(k.path[0] == "warehouse"
+                                                                         for k in r.asset_selection)]
+
+
+def test_the_daemon_rebuilds_the_warehouse_once_after_new_build_errors(dagster_env, tmp_path: Path) -> None:
+    """A real daemon: its first tick requests nothing, a new build-error materialization one run of
+    the models over that lake table, and the following ticks nothing more."""
+    env = dagster_env
+    keys = register_all_ranges(env)
+    # The lake holds every range first, so new_failures_sensor has nothing to launch meanwhile.
+    run_ranges(env, keys[0], keys[-1])
+    log = (tmp_path / "daemon.log").open("w")
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", str(ROOT / "workspace.yaml")],
+        cwd=ROOT, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    ticks = "Finished auto-materialization tick for automation_condition_sensor"
+    try:
+        _wait_for(lambda: (tmp_path / "daemon.log").read_text().count(ticks) >= 1, 240, "the first tick")
+        assert not _warehouse_runs(env.instance)
+        run_ranges(env, keys[0], keys[0])
+        run = _wait_for(lambda: _warehouse_runs(env.instance), 240, "a warehouse run")[0]
+        done = _wait_for(lambda: (r := env.instance.get_run_by_id(run.run_id)) and r.is_finished and r, 300,
+                         "the warehouse run to finish")
+        assert done.status == dg.DagsterRunStatus.SUCCESS
+        assert {k.path[-1] for k in run.asset_selection} == BUILD_ERROR_MODELS
+        seen = (tmp_path / "daemon.log").read_text().count(ticks)
+        _wait_for(lambda: (tmp_path / "daemon.log").read_text().count(ticks) >= seen + 2, 240, "two more ticks")
+        assert len(_warehouse_runs(env.instance)) == 1  # nothing new: no second rebuild
+    finally:
+        os.killpg(daemon.pid, signal.SIGINT)
+        try:
+            daemon.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait()
+        log.close()
