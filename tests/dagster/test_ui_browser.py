@@ -163,3 +163,15 @@ def test_checks_page_lists_asset_checks(webserver: str, browser, tmp_path: Path)
     _open(browser, f"{webserver}/assets/{'/'.join(key_path)}?view=checks")
     _wait_for_texts(browser, [f"Checks ({len(check_names)})", *check_names])
     browser.save_screenshot(str(tmp_path / "checks.png"))
+
+
+def test_warehouse_models_show_their_automation_condition(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    """The models update through an automation condition (not a custom sensor), and the UI says so."""
+    from bloqr_dagster.defs.warehouse.assets import UPDATE_AFTER_UPSTREAM
+
+    _open(browser, f"{webserver}/assets/warehouse/build_primary_errors")
+    _wait_for_texts(browser, ["Automation condition", UPDATE_AFTER_UPSTREAM.get_label(),
+                              "automation_condition_sensor", "Upstream assets", "stg_build_errors"])
+    browser.save_screenshot(str(tmp_path / "warehouse_automation.png"))
+    assert (tmp_path / "warehouse_automation.png").stat().st_size > 10_000
+    print(f"screenshot: {tmp_path / 'warehouse_automation.png'}")
