@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES = [
     "bloqr_dagster.cli.builds",
     "bloqr_dagster.cli.backfill",
     "bloqr_dagster.cli.demo",
+    "bloqr_dagster.cli.mcp",
     "bloqr_dagster.cli.ui",
 ]
 

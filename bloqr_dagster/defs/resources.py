@@ -31,6 +31,11 @@ def bloqr_home() -> BloqrHome:
     return BloqrHome(home=str(settings.bloqr_home()))
 
 
+def env_or_empty(name: str) -> str | dg.EnvVar:
+    """An EnvVar (read when a run or tick starts) when the variable is set where the code loads, else ""."""
+    return dg.EnvVar(name) if name in os.environ else ""
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     """`bloqr`: what the warehouse models (and any asset that only needs BLOQR_HOME) use."""

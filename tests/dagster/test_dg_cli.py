@@ -22,8 +22,8 @@ EXPECTED = {
     "jobs": {"build_errors_job", "compile_job", "health_monitoring_job", "isolated_compile_job", "warehouse_job"},
     "schedules": {"cache_warming_schedule", "health_monitoring_schedule"},
     "sensors": {"build_range_sensor", "new_failures_sensor", "filter_partitions_sensor",
-                "automation_condition_sensor"},
-    "resources": {"bloqr", "build_store", "filterlists"},
+                "automation_condition_sensor", "radar_alert_sensor"},
+    "resources": {"bloqr", "build_store", "filterlists", "radar"},
 }
 
 
