@@ -1,5 +1,6 @@
-"""`make ui` (`bloqr ui`): a real `dg dev` on a temporary DAGSTER_HOME, and a second start on the same
-instance refused with one line that names the running one, before any second daemon starts."""
+"""`make ui` (`bloqr ui`): a real `dg dev` on a temporary DAGSTER_HOME starts without a warning, and a
+second start on the same instance is refused with one line that names the running one, before any
+second daemon starts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bloqr_dagster.cli.ui import LOCK_NAME
@@ -25,6 +27,13 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+
+
+def _wait_for_log(path: Path, text: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in path.read_text():
+        assert time.monotonic() < deadline, f"{text!r} not in the log after {timeout:.0f} s"
+        time.sleep(1)
 
 
 def test_second_ui_on_the_same_instance_is_refused(tmp_path: Path) -> None:
@@ -46,8 +55,11 @@ def test_second_ui_on_the_same_instance_is_refused(tmp_path: Path) -> None:
         assert second.stderr.count("\n") == 1, second.stderr
         assert f"`dg dev` already runs on DAGSTER_HOME={home} (pid {first.pid} http://127.0.0.1:{port})" \
             in second.stderr
+        sensors_ticked = "Checking for new runs for sensor"
+        _wait_for_log(tmp_path / "ui.log", sensors_ticked)
         startup = (tmp_path / "ui.log").read_text()
         assert "will not be used" not in startup and "virtual environment does not match" not in startup
+        assert "WARNING" not in startup and "Traceback" not in startup, startup
     finally:
         _stop(first)
         log.close()
