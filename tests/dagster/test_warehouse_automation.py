@@ -12,16 +12,20 @@ from pathlib import Path
 
 import dagster as dg
 
+from bloqr_dagster.defs.build_errors.assets import CATEGORIZED_BUILD_ERRORS, FAILED_BUILDS
 from bloqr_dagster.defs.warehouse.assets import UPDATE_AFTER_UPSTREAM
 
 from .conftest import ROOT
 from .helpers import register_all_ranges, run_ranges
 
 WAREHOUSE = dg.AssetSelection.groups("warehouse")
-# The models that read the build-error lake, directly or through other models.
-BUILD_ERROR_MODELS = {"stg_build_errors", "build_primary_errors", "error_groups_ranked", "error_trends_daily",
-                      "categorization_coverage", "categorization_coverage_daily", "build_completion_rate",
-                      "build_completion_rate_daily"}
+BUILD_ERRORS = dg.AssetSelection.assets(FAILED_BUILDS, CATEGORIZED_BUILD_ERRORS)
+
+
+def build_error_models(defs: dg.Definitions) -> set[str]:
+    """The warehouse models that read the build-error lake, directly or through other models."""
+    downstream = (BUILD_ERRORS.downstream() & WAREHOUSE).resolve(defs.resolve_asset_graph())
+    return {key.path[-1] for key in downstream}
 
 
 def test_every_model_carries_the_condition_and_the_sensor_runs_by_default(dagster_env) -> None:
@@ -51,7 +55,9 @@ def test_no_rebuild_without_new_data_one_after_new_build_errors(dagster_env) -> 
     third = dg.evaluate_automation_conditions(defs=defs, instance=env.instance, asset_selection=WAREHOUSE,
                                               cursor=second.cursor)
     requested = {r.key.path[-1] for r in third.results if r.true_subset.size}
-    assert requested == BUILD_ERROR_MODELS  # the models over the build-error lake, not the health ones
+    assert requested == build_error_models(defs)  # the models over the build-error lake, and only those
+    assert {"stg_build_errors", "error_groups_ranked"} <= requested
+    assert not requested & {"stg_health_checks", "source_health_latest", "workflow_totals"}
     fourth = dg.evaluate_automation_conditions(defs=defs, instance=env.instance, asset_selection=WAREHOUSE,
                                                cursor=third.cursor)
     assert fourth.total_requested == 0  # requested once, not again on the next tick
@@ -92,7 +98,7 @@ def test_the_daemon_rebuilds_the_warehouse_once_after_new_build_errors(dagster_e
         done = _wait_for(lambda: (r := env.instance.get_run_by_id(run.run_id)) and r.is_finished and r, 300,
                          "the warehouse run to finish")
         assert done.status == dg.DagsterRunStatus.SUCCESS
-        assert {k.path[-1] for k in run.asset_selection} == BUILD_ERROR_MODELS
+        assert {k.path[-1] for k in run.asset_selection} == build_error_models(env.defs())
         seen = (tmp_path / "daemon.log").read_text().count(ticks)
         _wait_for(lambda: (tmp_path / "daemon.log").read_text().count(ticks) >= seen + 2, 240, "two more ticks")
         assert len(_warehouse_runs(env.instance)) == 1  # nothing new: no second rebuild
