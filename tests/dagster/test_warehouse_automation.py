@@ -78,13 +78,20 @@ def _warehouse_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
                                                                          for k in r.asset_selection)]
 
 
+def _automation_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
+    return [r for r in _warehouse_runs(instance) if r.job_name != "warehouse_job"]
+
+
 def test_the_daemon_rebuilds_the_warehouse_once_after_new_build_errors(dagster_env, tmp_path: Path) -> None:
     """A real daemon: its first tick requests nothing, a new build-error materialization one run of
     the models over that lake table, and the following ticks nothing more."""
     env = dagster_env
     keys = register_all_ranges(env)
-    # The lake holds every range first, so new_failures_sensor has nothing to launch meanwhile.
-    run_ranges(env, keys[0], keys[-1])
+    # The lake holds every range first, so new_failures_sensor has nothing to launch meanwhile, and
+    # the warehouse is built over it (as `make demo` leaves it): nothing is missing or new.
+    defs = env.defs()
+    run_ranges(env, keys[0], keys[-1], defs)
+    defs.resolve_job_def("warehouse_job").execute_in_process(instance=env.instance)
     log = (tmp_path / "daemon.log").open("w")
     daemon = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", str(ROOT / "workspace.yaml")],
@@ -92,16 +99,16 @@ def test_the_daemon_rebuilds_the_warehouse_once_after_new_build_errors(dagster_e
     ticks = "Finished auto-materialization tick for automation_condition_sensor"
     try:
         _wait_for(lambda: (tmp_path / "daemon.log").read_text().count(ticks) >= 1, 240, "the first tick")
-        assert not _warehouse_runs(env.instance)
+        assert not _automation_runs(env.instance)
         run_ranges(env, keys[0], keys[0])
-        run = _wait_for(lambda: _warehouse_runs(env.instance), 240, "a warehouse run")[0]
+        run = _wait_for(lambda: _automation_runs(env.instance), 240, "a warehouse run")[0]
         done = _wait_for(lambda: (r := env.instance.get_run_by_id(run.run_id)) and r.is_finished and r, 300,
                          "the warehouse run to finish")
         assert done.status == dg.DagsterRunStatus.SUCCESS
-        assert {k.path[-1] for k in run.asset_selection} == build_error_models(env.defs())
+        assert {k.path[-1] for k in run.asset_selection} == build_error_models(defs)
         seen = (tmp_path / "daemon.log").read_text().count(ticks)
         _wait_for(lambda: (tmp_path / "daemon.log").read_text().count(ticks) >= seen + 2, 240, "two more ticks")
-        assert len(_warehouse_runs(env.instance)) == 1  # nothing new: no second rebuild
+        assert len(_automation_runs(env.instance)) == 1  # nothing new: no second rebuild
     finally:
         os.killpg(daemon.pid, signal.SIGINT)
         try:
@@ -110,3 +117,18 @@ def test_the_daemon_rebuilds_the_warehouse_once_after_new_build_errors(dagster_e
             os.killpg(daemon.pid, signal.SIGKILL)
             daemon.wait()
         log.close()
+
+
+def test_a_missing_warehouse_is_built_once(dagster_env) -> None:
+    """A fresh instance with data but no warehouse yet: every model is requested once, not again."""
+    env = dagster_env
+    defs = env.defs()
+    keys = register_all_ranges(env)
+    run_ranges(env, keys[0], keys[-1], defs)
+    first = dg.evaluate_automation_conditions(defs=defs, instance=env.instance, asset_selection=WAREHOUSE)
+    models = {k.path[-1] for k in WAREHOUSE.resolve(defs.resolve_asset_graph())
+              if defs.resolve_asset_graph().get(k).automation_condition is not None}
+    assert {r.key.path[-1] for r in first.results if r.true_subset.size} == models
+    second = dg.evaluate_automation_conditions(defs=defs, instance=env.instance, asset_selection=WAREHOUSE,
+                                               cursor=first.cursor)
+    assert second.total_requested == 0  # requested once; a failed build is not retried every tick

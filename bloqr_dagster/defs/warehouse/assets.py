@@ -22,16 +22,20 @@ from bloqr_dagster.warehouse.query import markdown_table
 GROUP = "warehouse"
 POOL = "duckdb_warehouse"  # dagster.yaml gives every pool one slot: warehouse writers never overlap
 
-# Eager, without its two parts that do not fit a warehouse over partitioned lake tables:
-# "newly missing" would build an empty warehouse on a fresh instance before any data exists, and
-# "any dependency missing" would block every rebuild while one build-ID range or one source has
-# never been materialized. Waiting while an upstream run is in progress keeps it to one rebuild per
-# batch of build-error runs, as the custom sensor this replaces did.
+# Eager, adapted to a warehouse over partitioned lake tables. Requested once when the model is
+# missing at its first evaluation (a fresh instance, a new model file: a later subset build needs
+# every model it refs), and whenever an input was updated since the model was last requested or
+# built; never while an input or the model itself is being materialized, which keeps it to one
+# rebuild per batch of build-error runs, as the custom sensor this replaces did. Eager's "no
+# dependency missing" part is left out: it would block every rebuild while one build-ID range or
+# one source has never been materialized. `.since(...)` without eager's reset at the first
+# evaluation, so that "missing at the first evaluation" is not forgotten at once.
+_AC = dg.AutomationCondition
 UPDATE_AFTER_UPSTREAM = (
-    dg.AutomationCondition.any_deps_updated().since_last_handled()
-    & ~dg.AutomationCondition.any_deps_in_progress()
-    & ~dg.AutomationCondition.in_progress()
-).with_label("eager: after its inputs were updated and no upstream run is in progress")
+    (_AC.missing().newly_true() | _AC.any_deps_updated()).since(_AC.newly_requested() | _AC.newly_updated())
+    & ~_AC.any_deps_in_progress()
+    & ~_AC.in_progress()
+).with_label("eager: when missing, or after its inputs were updated; not while an upstream run is in progress")
 
 
 def model_key(name: str) -> dg.AssetKey:
