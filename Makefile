@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The instance config lives in the repo; Dagster reads it from DAGSTER_HOME.
+# The instance config lives in deploy/ (a dagster.yaml at the top would make `dg dev` warn that it
+# is not used); Dagster reads it from DAGSTER_HOME.
 dagster-home:
 	@mkdir -p $(DAGSTER_HOME)
-	@cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 demo: $(STAMP) dagster-home
 	$(BIN)/bloqr demo
@@ -37,8 +38,10 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# `dg dev` (webserver + daemon) on http://127.0.0.1:3000; refuses to start a second one on the
+# same DAGSTER_HOME (bloqr_dagster/cli/ui.py).
 ui: $(STAMP) dagster-home
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -w workspace.yaml
+	$(BIN)/bloqr ui --host 127.0.0.1 --port 3000
 
 clean:
 	rm -rf .dagster_home .bloqr

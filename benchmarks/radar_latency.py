@@ -6,8 +6,9 @@
 3. once the daemon's sensors have ticked, 300 failed builds with an error group never seen before
    (generator.incident) are inserted into the build store, and the clock starts;
 4. it stops at the first webhook POST about that group. Whatever carries the builds to the alert
-   (today new_failures_sensor -> build_errors_job -> warehouse_after_build_errors_sensor ->
-   warehouse_job with the radar checks -> radar_alert_sensor; or automation conditions) is not
+   (today new_failures_sensor -> build_errors_job -> the warehouse models' automation condition
+   (automation_condition_sensor) -> a run of those models with the radar checks ->
+   radar_alert_sensor) is not
    assumed: the script only inserts builds and waits;
 5. (unless --no-restart) `dagster dev` is stopped and started again over the same homes, and after
    three alert-sensor intervals the script counts alerts received twice (de-duplication).

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_RANGE_WIDTH = 10_000
+# Mode of the data files readers open: the lake's Parquet files and the published warehouse. Set
+# explicitly (not left to the umask or to mkstemp's 0600) so that both get the same one, and an
+# analyst's or a BI tool's account in the owner's group or beyond can read what the pipeline wrote.
+# Nothing secret lands there: sample lines are masked and the privacy check blocks a publish.
+DATA_FILE_MODE = 0o644
 
 
 @dataclass(frozen=True)

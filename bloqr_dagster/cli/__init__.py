@@ -11,6 +11,7 @@ import importlib
 import sys
 
 from bloqr_dagster import __version__
+from bloqr_dagster.cli import interrupts
 from bloqr_dagster.errors import BloqrError
 
 SUBCOMMAND_MODULES = [
@@ -22,6 +23,7 @@ SUBCOMMAND_MODULES = [
     "bloqr_dagster.cli.backfill",
     "bloqr_dagster.cli.demo",
     "bloqr_dagster.cli.mcp",
+    "bloqr_dagster.cli.ui",
 ]
 
 
@@ -48,14 +50,25 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    interrupts.watch()
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return _interrupted(args.command)
     except BloqrError as exc:
+        if interrupts.received():  # e.g. "the run failed": because of the Ctrl-C
+            return _interrupted(args.command)
         print(f"bloqr {args.command}: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"bloqr {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except BaseException:
+        if interrupts.received():  # Dagster's own interruption error (a BaseException), out of a run
+            return _interrupted(args.command)
+        raise
+
+
+def _interrupted(command: str) -> int:
+    print(f"bloqr {command}: interrupted", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":

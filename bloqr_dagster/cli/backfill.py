@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         raise BloqrError(f"backfill {backfill_id} did not succeed: {progress.line()}")
     print(f"backfill {backfill_id} done: {progress.ranges_done} ranges")
     if daemon is not None:
-        print("the warehouse is rebuilt by warehouse_after_build_errors_sensor once a Dagster daemon "
+        print("the warehouse models follow through their automation condition once a Dagster daemon "
               "runs (`make ui`)")
     return 0
 

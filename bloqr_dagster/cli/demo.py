@@ -13,6 +13,9 @@ import shutil
 import time
 from pathlib import Path
 
+from bloqr_dagster.cli import interrupts
+from bloqr_dagster.project import INSTANCE_CONFIG, project_dir
+
 DEMO_BUILDS = 30_000  # three build-ID ranges of the default width; ~8,000 failed builds over 30 days
 DEMO_SEED = 2026
 DEMO_FIRST_ID = 1
@@ -32,12 +35,12 @@ def _say(message: str) -> None:
 
 
 def prepare_dagster_home() -> Path:
-    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the repository's dagster.yaml."""
+    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the project's deploy/dagster.yaml."""
     home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)
     config = home / "dagster.yaml"
-    repo_config = Path(__file__).resolve().parents[2] / "dagster.yaml"
+    repo_config = project_dir() / INSTANCE_CONFIG
     if not config.exists() and repo_config.is_file():
         shutil.copy(repo_config, config)
     return home
@@ -94,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
-    from bloqr_dagster.defs import build_errors, radar, warehouse
+    from bloqr_dagster.definitions import load_defs
     from bloqr_dagster.defs.build_errors.partitions import (
         highest_registered_end,
         ranges_to_register,
@@ -105,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     from bloqr_dagster.warehouse.query import markdown_table, run_query
 
     width = settings.range_width()
-    defs = dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs(), radar.build_defs())
+    defs = load_defs()
     with dg.DagsterInstance.get() as instance:
         new = ranges_to_register(highest_registered_end(instance), max_id, width, DEMO_FIRST_ID)
         register_ranges(instance, new)
@@ -115,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG,
             tags={"dagster/asset_partition_range_start": keys[0],
                   "dagster/asset_partition_range_end": keys[-1]})
+        interrupts.check()
         if not result.success:
             raise BloqrError("the build_errors run failed; see the run in the UI (`make ui`)")
         for check in result.get_asset_check_evaluations():
@@ -123,10 +127,12 @@ def run(args: argparse.Namespace) -> int:
         _say("running the filter-list demo ...")
         for line in run_demo(instance, paths.home):
             _say(f"  {line}")
+        interrupts.check()
 
         _say("building the DuckDB warehouse ...")
         wh = defs.resolve_job_def("warehouse_job").execute_in_process(instance=instance, raise_on_error=False,
                                                                      run_config=QUIET_RUN_CONFIG)
+        interrupts.check()
         if not wh.success:
             raise BloqrError("the warehouse_job run failed; see the run in the UI (`make ui`)")
 
@@ -139,5 +145,5 @@ def run(args: argparse.Namespace) -> int:
     _say(f"\nThe warehouse (open it read-only; that works while pipelines run): {paths.warehouse}\n"
          f"  .venv/bin/duckdb -readonly {paths.warehouse} \"{SAMPLE_SQL}\"\n"
          f"  models: SELECT model, rows, built_at FROM _bloqr_models;  (README: 'The DuckDB warehouse')\n"
-         f"Open the UI: make ui   (dagster dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
+         f"Open the UI: make ui   (dg dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
     return 0

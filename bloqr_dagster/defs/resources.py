@@ -9,8 +9,9 @@ import dagster as dg
 from bloqr_dagster import settings
 
 # Run config for in-process runs started from the CLI (`bloqr demo`): the runs' events still go to
-# the instance, where the UI shows them; the terminal only gets warnings.
-QUIET_RUN_CONFIG: dict = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# the instance, where the UI shows them; the terminal gets none of Dagster's log lines (a failed or
+# interrupted run is one line from the command, pointing at the UI, not a logged traceback).
+QUIET_RUN_CONFIG: dict = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 class BloqrHome(dg.ConfigurableResource):
@@ -33,3 +34,9 @@ def bloqr_home() -> BloqrHome:
 def env_or_empty(name: str) -> str | dg.EnvVar:
     """An EnvVar (read when a run or tick starts) when the variable is set where the code loads, else ""."""
     return dg.EnvVar(name) if name in os.environ else ""
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    """`bloqr`: what the warehouse models (and any asset that only needs BLOQR_HOME) use."""
+    return dg.Definitions(resources={"bloqr": bloqr_home()})

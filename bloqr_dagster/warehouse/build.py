@@ -35,7 +35,7 @@ import duckdb
 
 from bloqr_dagster.build_errors import privacy
 from bloqr_dagster.errors import BloqrError
-from bloqr_dagster.settings import Paths
+from bloqr_dagster.settings import DATA_FILE_MODE, Paths
 from bloqr_dagster.warehouse.models import Model, ModelTest, Project, load_project
 from bloqr_dagster.warehouse.query import readonly
 
@@ -115,6 +115,7 @@ def build_warehouse(
                 shutil.copyfile(published, temp)
             report = _build_into(temp, project, models, paths, say)
             _fsync(temp)
+            os.chmod(temp, DATA_FILE_MODE)
             os.replace(temp, published)
             _fsync(published.parent)
         finally:

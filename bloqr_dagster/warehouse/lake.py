@@ -20,6 +20,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bloqr_dagster.settings import DATA_FILE_MODE
+
 _TS = pa.timestamp("us", tz="UTC")
 
 
@@ -124,6 +126,7 @@ def write_file(lake: Path, table: str, file_key: str, rows: pa.Table | list[dict
         pq.write_table(data, tmp, compression="zstd")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, DATA_FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

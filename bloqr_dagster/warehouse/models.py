@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-import bloqr_dagster
 from bloqr_dagster.errors import BloqrError
+from bloqr_dagster.project import SQL_FOLDER, project_dir
 from bloqr_dagster.warehouse import lake
 
 SQL_DIR_ENV = "BLOQR_SQL_DIR"
@@ -49,9 +49,9 @@ _SOURCE = re.compile(r"\s*source\(\s*(['\"])(?P<src>[^'\"]*)\1\s*,\s*(['\"])(?P<
 
 
 def default_sql_dir() -> Path:
-    """BLOQR_SQL_DIR, else `dbt_like_sql/` at the repository root."""
+    """BLOQR_SQL_DIR, else `dbt_like_sql/` of the checkout or of the installed wheel."""
     env = os.environ.get(SQL_DIR_ENV)
-    return Path(env).resolve() if env else Path(bloqr_dagster.__file__).resolve().parents[1] / "dbt_like_sql"
+    return Path(env).resolve() if env else project_dir() / SQL_FOLDER
 
 
 @dataclass(frozen=True)

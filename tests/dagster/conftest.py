@@ -50,17 +50,17 @@ class DagsterEnv:
         return f"sqlite:///{self.bloqr_home / 'builds.sqlite'}"
 
     def defs(self) -> dg.Definitions:
-        """The build-error definitions plus the warehouse (its job is a sensor target)."""
-        from bloqr_dagster.defs import build_errors, warehouse
+        """The code location's definitions, loaded now (resources read this test's environment)."""
+        from bloqr_dagster.definitions import load_defs
 
-        return dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs())
+        return load_defs()
 
 
 def make_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path | None) -> Iterator[DagsterEnv]:
     dagster_home, bloqr_home = tmp_path / "dagster_home", tmp_path / "bloqr"
     dagster_home.mkdir()
     bloqr_home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
+    shutil.copy(ROOT / "deploy" / "dagster.yaml", dagster_home / "dagster.yaml")
     if store is not None:
         shutil.copy(store, bloqr_home / "builds.sqlite")
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))

@@ -13,7 +13,6 @@ from typing import Any
 
 import dagster as dg
 
-from bloqr_dagster.defs import filterlists
 from bloqr_dagster.defs.filterlists.partitions import sync_partitions
 from bloqr_dagster.defs.filterlists.resources import RESOURCE_KEY, FilterListsResource
 from bloqr_dagster.defs.resources import QUIET_RUN_CONFIG, BloqrHome
@@ -23,6 +22,8 @@ from bloqr_dagster.filterlists.registry import Registry
 RAW = dg.AssetKey(["filterlists", "raw_filter_lists"])
 COMPILED = dg.AssetKey(["filterlists", "compiled_filter_lists"])
 HEALTH = dg.AssetKey(["filterlists", "source_health"])
+# The domain's modules that define Dagster objects (resources.py aside: make_defs brings its own).
+MODULES = ("assets", "checks", "jobs", "schedules", "sensors")
 METRICS = [dg.AssetKey(["filterlists", "workflow_metrics"]), dg.AssetKey(["filterlists", "workflow_step_metrics"])]
 
 
@@ -35,7 +36,7 @@ def resource(home: Path, **settings: Any) -> FilterListsResource:
 
 def make_defs(home: Path, **settings: Any) -> dg.Definitions:
     """The domain's module-level objects, as the defs folder loader finds them, with our resource."""
-    modules = [importlib.import_module(f"{filterlists.__name__}.{m}") for m in filterlists.MODULES]
+    modules = [importlib.import_module(f"bloqr_dagster.defs.filterlists.{m}") for m in MODULES]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.PreviewWarning)
         return dg.load_definitions_from_modules(modules, resources={RESOURCE_KEY: resource(home, **settings)})

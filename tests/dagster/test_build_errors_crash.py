@@ -17,8 +17,8 @@ from .helpers import register_all_ranges, run_ranges
 
 RUN_ALL_RANGES = """
 import dagster as dg
-from bloqr_dagster.defs import build_errors, warehouse
-defs = dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs())
+from bloqr_dagster.definitions import load_defs
+defs = load_defs()
 with dg.DagsterInstance.get() as instance:
     keys = instance.get_dynamic_partitions("build_id_ranges")
     defs.resolve_job_def("build_errors_job").execute_in_process(instance=instance, tags={

@@ -11,7 +11,6 @@ from bloqr_dagster.defs.build_errors.resources import build_store
 from bloqr_dagster.defs.build_errors.sensors import (
     build_range_sensor,
     new_failures_sensor,
-    warehouse_after_build_errors_sensor,
 )
 
 from .helpers import register_all_ranges, run_ranges
@@ -108,19 +107,6 @@ def test_new_failures_sensor_starts_after_what_the_lake_holds(dagster_env) -> No
     keys = register_all_ranges(env)
     run_ranges(env, keys[0], keys[-1])
     assert isinstance(_evaluate(new_failures_sensor, env, None), dg.SkipReason)
-
-
-def test_warehouse_sensor_requests_one_rebuild_per_batch_of_materialisations(dagster_env) -> None:
-    env = dagster_env
-    assert isinstance(_evaluate(warehouse_after_build_errors_sensor, env, None), dg.SkipReason)
-    keys = register_all_ranges(env)
-    run_ranges(env, keys[0], keys[1])
-    result = _evaluate(warehouse_after_build_errors_sensor, env, None)
-    assert isinstance(result, dg.SensorResult) and len(result.run_requests) == 1
-    assert isinstance(_evaluate(warehouse_after_build_errors_sensor, env, result.cursor), dg.SkipReason)
-    run_ranges(env, keys[2], keys[2])
-    later = _evaluate(warehouse_after_build_errors_sensor, env, result.cursor)
-    assert len(later.run_requests) == 1 and later.run_requests[0].run_key != result.run_requests[0].run_key
 
 
 def _max_build_id(env) -> int:

@@ -17,7 +17,6 @@ import pytest
 from bloqr_dagster import settings
 from bloqr_dagster.build_errors.generator import generate, incident, last_created_at
 from bloqr_dagster.build_errors.stores import open_store
-from bloqr_dagster.defs import radar, warehouse
 from bloqr_dagster.defs.radar.resources import RadarResource
 from bloqr_dagster.defs.radar.sensors import radar_alert_sensor
 from bloqr_dagster.defs.resources import BloqrHome
@@ -43,7 +42,7 @@ def _corpus(env: DagsterEnv, incident_builds: int) -> None:
 
 
 def _build(env: DagsterEnv, **radar_config: object) -> dg.ExecuteInProcessResult:
-    defs = dg.Definitions.merge(warehouse.build_defs(), radar.build_defs())
+    defs = env.defs()
     job = defs.resolve_job_def("warehouse_job")
     run_config = {"resources": {"radar": {"config": radar_config}}} if radar_config else None
     return job.execute_in_process(instance=env.instance, run_config=run_config, raise_on_error=True)

@@ -55,7 +55,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env["BLOQR_HOME"] = str(base / "bloqr_home")
     env.pop("BLOQR_BUILD_STORE", None)
     Path(env["DAGSTER_HOME"]).mkdir()
-    shutil.copy(ROOT / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
+    shutil.copy(ROOT / "deploy" / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
     bloqr = Path(sys.executable).with_name("bloqr")
     subprocess.run([str(bloqr), "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
     return env
@@ -152,8 +152,9 @@ def test_partitions_page_lists_build_id_ranges(webserver: str, browser, demo_env
 
 
 def test_checks_page_lists_asset_checks(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
-    from bloqr_dagster.definitions import defs
+    from bloqr_dagster.definitions import load_defs
 
+    defs = load_defs()
     key_path = ["build_errors", "categorized_build_errors"]
     check_names = sorted(
         k.name for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key.path == key_path
@@ -162,3 +163,15 @@ def test_checks_page_lists_asset_checks(webserver: str, browser, tmp_path: Path)
     _open(browser, f"{webserver}/assets/{'/'.join(key_path)}?view=checks")
     _wait_for_texts(browser, [f"Checks ({len(check_names)})", *check_names])
     browser.save_screenshot(str(tmp_path / "checks.png"))
+
+
+def test_warehouse_models_show_their_automation_condition(webserver: str, browser, tmp_path: Path) -> None:  # noqa: ANN001
+    """The models update through an automation condition (not a custom sensor), and the UI says so."""
+    from bloqr_dagster.defs.warehouse.assets import UPDATE_AFTER_UPSTREAM
+
+    _open(browser, f"{webserver}/assets/warehouse/build_primary_errors")
+    _wait_for_texts(browser, ["Automation condition", UPDATE_AFTER_UPSTREAM.get_label(),
+                              "automation_condition_sensor", "Upstream assets", "stg_build_errors"])
+    browser.save_screenshot(str(tmp_path / "warehouse_automation.png"))
+    assert (tmp_path / "warehouse_automation.png").stat().st_size > 10_000
+    print(f"screenshot: {tmp_path / 'warehouse_automation.png'}")

@@ -3,6 +3,8 @@ bad data, partial builds keep the other tables, failures leave the published fil
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import duckdb
 import pytest
 
 from bloqr_dagster.errors import BloqrError
-from bloqr_dagster.settings import Paths
+from bloqr_dagster.settings import DATA_FILE_MODE, Paths
 from bloqr_dagster.warehouse import lake
 from bloqr_dagster.warehouse.build import build_warehouse, run_model_tests
 from bloqr_dagster.warehouse.models import load_project
@@ -304,3 +306,15 @@ def test_query_helpers(paths: Paths) -> None:
     result = run_query(paths, "SELECT 'a|b' AS x, 0.125 AS y, NULL AS z")
     assert result.records() == [{"x": "a|b", "y": 0.125, "z": None}]
     assert result.markdown() == "| x | y | z |\n|---|---|---|\n| a\\|b | 0.125 |  |"
+
+
+def test_lake_files_and_the_warehouse_get_the_same_documented_mode(paths: Paths) -> None:
+    """0644 for both, whatever the umask: mkstemp alone would leave the lake files 0600."""
+    old_umask = os.umask(0o077)
+    try:
+        written = lake.write_file(paths.lake, "build_errors", RANGE_A, [uncategorised(1, utc("2024-05-01"))])
+        build_warehouse(paths, ["stg_build_errors"])
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(written.stat().st_mode) == DATA_FILE_MODE == 0o644
+    assert stat.S_IMODE(paths.warehouse.stat().st_mode) == DATA_FILE_MODE

@@ -8,8 +8,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from bloqr_dagster.definitions import load_defs
 from bloqr_dagster.defs.resources import BloqrHome
-from bloqr_dagster.defs.warehouse import build_defs
+from bloqr_dagster.defs.warehouse.assets import warehouse_assets
 from bloqr_dagster.settings import Paths
 from bloqr_dagster.warehouse import lake
 from bloqr_dagster.warehouse.models import load_project
@@ -21,8 +22,14 @@ KEY = dg.AssetKey
 
 
 def asset_of(defs: dg.Definitions) -> dg.AssetsDefinition:
-    (assets,) = defs.assets
+    """The multi-asset of the warehouse models."""
+    (assets,) = {a for a in defs.assets
+                 if isinstance(a, dg.AssetsDefinition) and any(k.path[0] == "warehouse" for k in a.keys)}
     return assets
+
+
+def build_defs(sql_dir: Path) -> dg.Definitions:
+    return dg.Definitions(assets=[warehouse_assets(sql_dir)])
 
 
 def materialize(defs: dg.Definitions, paths: Paths, selection: list[str] | None = None) -> dg.ExecuteInProcessResult:
@@ -32,7 +39,7 @@ def materialize(defs: dg.Definitions, paths: Paths, selection: list[str] | None 
 
 @pytest.fixture(scope="module")
 def defs() -> dg.Definitions:
-    return build_defs()
+    return load_defs()
 
 
 def test_specs_deps_and_checks_come_from_the_sql(defs: dg.Definitions) -> None:
@@ -140,7 +147,7 @@ def test_checks_without_their_model_run_against_the_published_file(tmp_path: Pat
 
 def test_warehouse_job_with_env_home(monkeypatch: pytest.MonkeyPatch, sample_paths: Paths) -> None:
     monkeypatch.setenv("BLOQR_HOME", str(sample_paths.home))
-    defs = build_defs()
+    defs = load_defs()
     result = defs.resolve_job_def("warehouse_job").execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
     assert run_query(sample_paths, "SELECT failed_builds FROM categorization_coverage").rows == [(7,)]

@@ -7,6 +7,7 @@ builds of a range, their logs in bulk, and a cursor for new failures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -134,18 +135,39 @@ def check_no_stray_logs(builds: Sequence[Build], logs: Mapping[int, Sequence[Log
         b.validate()
 
 
-def redact_url(url: str) -> str:
-    """The URL without a password, for error messages."""
-    from urllib.parse import urlsplit, urlunsplit
+def url_password_pieces(url: str) -> list[str]:
+    """The password of a `scheme://user:password@host...` URL, decoded and as the pieces another
+    parser could split it into, longest first; found without parsing the URL, which may be malformed.
 
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    The password runs to the last `@` of the authority: a parser that splits at the first `@`
+    (libpq does) sees the rest of the password as the host and echoes it in its error.
+    """
+    from urllib.parse import unquote
+
+    start = url.find("://")
+    if start < 0:
+        return []
+    rest = url[start + 3:]
+    authority = rest.split("?", 1)[0]
+    at = authority.rfind("@") if "@" in authority else rest.rfind("@")
+    userinfo = rest[:at] if at >= 0 else ""
+    if ":" not in userinfo:
+        return []
+    password = userinfo.split(":", 1)[1]
+    pieces = {password, unquote(password), *re.split(r"[@:/]", password)}
+    return sorted((p for p in pieces if len(p) >= 2), key=len, reverse=True)
+
+
+def mask_password(text: str, url: str) -> str:
+    """`text` (an error message, the URL itself) with every piece of `url`'s password masked."""
+    for piece in url_password_pieces(url):
+        text = text.replace(piece, "***")
+    return text
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for error messages, even when the URL is malformed."""
+    return mask_password(url, url)
 
 
 @runtime_checkable

@@ -26,6 +26,7 @@ from bloqr_dagster.build_errors.stores.base import (
     check_positive,
     check_range,
     keyset_pages,
+    mask_password,
     redact_url,
 )
 from bloqr_dagster.errors import BloqrError
@@ -67,7 +68,8 @@ class PostgresBuildStore(StoreBase):
             self._db = psycopg2.connect(dsn, connect_timeout=connect_timeout, application_name="bloqr")
         except psycopg2.Error as exc:
             first = (str(exc).strip().splitlines() or ["unknown error"])[0]
-            raise BloqrError(f"build store {redact_url(dsn)}: cannot connect: {first}") from None
+            # libpq quotes a malformed URL, or a part of it, in its message
+            raise BloqrError(f"build store {redact_url(dsn)}: cannot connect: {mask_password(first, dsn)}") from None
         with self._db.cursor() as cur:
             cur.execute("SET TIME ZONE 'UTC'")
         self._db.commit()
@@ -87,7 +89,7 @@ class PostgresBuildStore(StoreBase):
         except self._psycopg2.Error as exc:
             self._rollback_quietly()
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise BloqrError(f"build store {redact_url(self.url)}: {first}") from None
+            raise BloqrError(f"build store {redact_url(self.url)}: {mask_password(first, self.url)}") from None
 
     def _rollback_quietly(self) -> None:
         try:

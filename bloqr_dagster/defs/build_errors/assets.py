@@ -14,6 +14,7 @@ from bloqr_dagster.build_errors import privacy, range_scan
 from bloqr_dagster.build_errors.ranges import parse_range_key
 from bloqr_dagster.defs.build_errors.partitions import build_id_ranges
 from bloqr_dagster.defs.build_errors.resources import BuildStoreResource
+from bloqr_dagster.defs.lake_metadata import lake_metadata
 
 GROUP = "build_errors"
 KEY_PREFIX = ["build_errors"]
@@ -57,6 +58,7 @@ def failed_builds(context: dg.AssetExecutionContext,
             rng = parse_range_key(key)
             res = range_scan.write_failed_builds(store, rng, lake_dir)
             context.add_asset_metadata({
+                **lake_metadata(lake_dir, "failed_builds", key),
                 "failed_builds": res.failed_builds,
                 "builds": res.builds,
                 "days": res.days,
@@ -102,6 +104,7 @@ def categorized_build_errors(context: dg.AssetExecutionContext,
             except privacy.PrivateValueError as exc:  # the same rows would fail again: no retry
                 raise dg.Failure(description=str(exc), allow_retries=False) from None
             context.add_asset_metadata({
+                **lake_metadata(lake_dir, "build_errors", key),
                 "failed_builds": res.failed_builds,
                 "errors": res.errors,
                 "categorised": res.categorised,

@@ -44,3 +44,8 @@ def build_store() -> BuildStoreResource:
     env_url = os.environ.get("BLOQR_BUILD_STORE")
     url = dg.EnvVar("BLOQR_BUILD_STORE") if env_url else settings.build_store_url()
     return BuildStoreResource(url=url, range_width=settings.range_width(), home=bloqr_home())
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={RESOURCE_KEY: build_store()})

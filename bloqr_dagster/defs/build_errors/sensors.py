@@ -1,8 +1,9 @@
-"""Sensors: register new build-ID ranges, categorise new failures, refresh the warehouse.
+"""Sensors: register new build-ID ranges, categorise new failures.
 
-All three start RUNNING: `dagster dev` (or a deployed daemon) then keeps the partitions, the
-build-error lake and the warehouse current without anyone switching them on. Each keeps a cursor
-and uses run keys, so a re-evaluation never launches the same work twice.
+Both start RUNNING: `dg dev` (or a deployed daemon) then keeps the partitions and the build-error
+lake current without anyone switching them on (the warehouse follows through its automation
+conditions, bloqr_dagster/defs/warehouse). Each keeps a cursor and uses run keys, so a
+re-evaluation never launches the same work twice.
 """
 
 from itertools import groupby
@@ -12,7 +13,6 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from bloqr_dagster.build_errors.ranges import range_for
-from bloqr_dagster.defs.build_errors.assets import CATEGORIZED_BUILD_ERRORS, FAILED_BUILDS
 from bloqr_dagster.defs.build_errors.backfill import active_build_error_backfills
 from bloqr_dagster.defs.build_errors.jobs import RANGE_TAG, build_errors_job
 from bloqr_dagster.defs.build_errors.partitions import (
@@ -31,8 +31,6 @@ NEW_FAILURES_INTERVAL_S = 20
 # past what was requested, so the rest follows on the next ticks.
 MAX_RANGES_PER_TICK = 20
 MAX_IDS_PER_TICK = 100_000
-WAREHOUSE_JOB_NAME = "warehouse_job"  # defined by bloqr_dagster/defs/warehouse
-BUILD_ERROR_ASSETS = {FAILED_BUILDS, CATEGORIZED_BUILD_ERRORS}
 
 
 @dg.sensor(
@@ -113,36 +111,3 @@ def new_failures_sensor(context: dg.SensorEvaluationContext,
         dynamic_partitions_requests=[build_id_ranges.build_add_request(to_add)] if to_add else [],
         cursor=str(new_cursor),
     )
-
-
-def build_error_runs_in_progress(instance: dg.DagsterInstance) -> int:
-    """Queued or running runs that write the build-error assets."""
-    runs = instance.get_runs(filters=dg.RunsFilter(statuses=[
-        dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-        dg.DagsterRunStatus.STARTED,
-    ]))
-    return sum(1 for run in runs if run.asset_selection and run.asset_selection & BUILD_ERROR_ASSETS)
-
-
-@dg.sensor(
-    name="warehouse_after_build_errors_sensor",
-    job_name=WAREHOUSE_JOB_NAME,
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Rebuilds the DuckDB warehouse once new build errors were materialised and no "
-                "build-error run is queued or running any more (one rebuild per batch of runs). "
-                "Cursor: the storage id of the newest materialisation already covered.",
-)
-def warehouse_after_build_errors_sensor(
-    context: dg.SensorEvaluationContext,
-) -> dg.SensorResult | dg.SkipReason:
-    records = context.instance.fetch_materializations(CATEGORIZED_BUILD_ERRORS, limit=1).records
-    if not records:
-        return dg.SkipReason("no build-error materialisation yet")
-    latest = records[0].storage_id
-    if latest <= int(context.cursor or 0):
-        return dg.SkipReason("the warehouse already includes the newest build errors")
-    busy = build_error_runs_in_progress(context.instance)
-    if busy:
-        return dg.SkipReason(f"waiting for {busy} build-error run(s) to finish")
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=f"build_errors@{latest}")], cursor=str(latest))

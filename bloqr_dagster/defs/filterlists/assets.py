@@ -22,6 +22,7 @@ from bloqr_dagster.defs.filterlists import ops
 from bloqr_dagster.defs.filterlists.partitions import CONFIG_PARTITIONS, SOURCE_PARTITIONS
 from bloqr_dagster.defs.filterlists.resources import FilterListsResource
 from bloqr_dagster.defs.filterlists.run_history import export_runs
+from bloqr_dagster.defs.lake_metadata import lake_metadata
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists import health
 from bloqr_dagster.filterlists.opener import open_source
@@ -136,4 +137,4 @@ def workflow_metrics(context: dg.AssetExecutionContext, filterlists: FilterLists
         return  # nothing finished since the last export
     for key, table in (("workflow_metrics", "workflow_runs"), ("workflow_step_metrics", "workflow_steps")):
         yield dg.MaterializeResult(asset_key=[PREFIX, key], metadata={
-            **ops.lake_metadata(filterlists, table), "days_rewritten": exported["days"]})
+            **lake_metadata(filterlists.lake, table), "days_rewritten": exported["days"]})

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import dagster as dg
-import pyarrow.parquet as pq
 from pydantic import Field
 
 from bloqr_dagster.defs.filterlists.partitions import sync_partitions
 from bloqr_dagster.defs.filterlists.resources import FilterListsResource
+from bloqr_dagster.defs.lake_metadata import lake_metadata
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.filterlists import cached_compile, health
 from bloqr_dagster.filterlists.cache_store import config_key
@@ -37,7 +37,6 @@ from bloqr_dagster.filterlists.health import HealthResult
 from bloqr_dagster.filterlists.isolated import IsolatedStepError, run_step
 from bloqr_dagster.filterlists.opener import confined_path, local_path, read_local, source_kind
 from bloqr_dagster.filterlists.registry import Registry
-from bloqr_dagster.warehouse import lake
 
 MAX_RETRIES = 2
 COMPILE_POOL = "filterlists_compile"  # at most 3 compiles in flight: `dagster instance concurrency set` (README)
@@ -256,7 +255,7 @@ def store_health(context: dg.OpExecutionContext, filterlists: FilterListsResourc
         "table": dg.MetadataValue.md(
             "| source | health | checked in this run | status | ms | rules | failures in a row | error |\n"
             "|---|---|---|---:|---:|---:|---:|---|\n" + "\n".join(rows)),
-        **lake_metadata(filterlists, "health_checks")})
+        **lake_metadata(filterlists.lake, "health_checks")})
 
 
 def latest_health(fl: FilterListsResource) -> dict[str, HealthResult | None]:
@@ -271,15 +270,6 @@ def _health_row(key: str, r: HealthResult | None, checked: bool) -> str:
     rules = "" if r.rule_count is None else r.rule_count
     return (f"| {key} | {'ok' if r.healthy else 'UNHEALTHY'} | {'yes' if checked else 'no'} | {r.status_code or ''} | "
             f"{r.latency_ms or ''} | {rules} | {r.consecutive_failures} | {str(r.error or '').replace('|', '/')} |")
-
-
-def lake_metadata(fl: FilterListsResource, table: str) -> dict[str, Any]:
-    """The standard metadata of a lake table: rows, column schema, where its files are."""
-    folder = lake.table_dir(fl.lake, table)
-    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in sorted(folder.glob("*.parquet")))
-    columns = [dg.TableColumn(f.name, str(f.type)) for f in lake.spec(table).schema]
-    return {"dagster/row_count": rows, "dagster/column_schema": dg.TableSchema(columns=columns),
-            "path": dg.MetadataValue.path(str(folder)), "dagster/uri": folder.as_uri()}
 
 
 # -- isolated compile ---------------------------------------------------------------------------------

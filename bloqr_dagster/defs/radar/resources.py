@@ -45,3 +45,8 @@ def radar_resource() -> RadarResource:
     return RadarResource(home=bloqr_home(), alert_webhook=env_or_empty("BLOQR_ALERT_WEBHOOK"),
                          ui_url=env_or_empty("BLOQR_UI_URL"),
                          overrides=parse_settings(os.environ.get("BLOQR_RADAR_SETTINGS", "")))
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources={RESOURCE_KEY: radar_resource()})

@@ -2,6 +2,10 @@
 
 Building is all in bloqr_dagster.warehouse.build; this module only maps models to asset specs
 (dependencies come from the models' ref/source calls) and build results to Dagster events.
+
+Every model carries UPDATE_AFTER_UPSTREAM: the automation condition sensor (defs/automation.py)
+requests the models whose inputs were materialized since they were last requested, once no
+upstream run is in progress, in one run. Nothing new upstream, nothing requested.
 """
 
 from collections.abc import Iterator
@@ -17,6 +21,21 @@ from bloqr_dagster.warehouse.query import markdown_table
 
 GROUP = "warehouse"
 POOL = "duckdb_warehouse"  # dagster.yaml gives every pool one slot: warehouse writers never overlap
+
+# Eager, adapted to a warehouse over partitioned lake tables. Requested once when the model is
+# missing at its first evaluation (a fresh instance, a new model file: a later subset build needs
+# every model it refs), and whenever an input was updated since the model was last requested or
+# built; never while an input or the model itself is being materialized, which keeps it to one
+# rebuild per batch of build-error runs, as the custom sensor this replaces did. Eager's "no
+# dependency missing" part is left out: it would block every rebuild while one build-ID range or
+# one source has never been materialized. `.since(...)` without eager's reset at the first
+# evaluation, so that "missing at the first evaluation" is not forgotten at once.
+_AC = dg.AutomationCondition
+UPDATE_AFTER_UPSTREAM = (
+    (_AC.missing().newly_true() | _AC.any_deps_updated()).since(_AC.newly_requested() | _AC.newly_updated())
+    & ~_AC.any_deps_in_progress()
+    & ~_AC.in_progress()
+).with_label("eager: when missing, or after its inputs were updated; not while an upstream run is in progress")
 
 
 def model_key(name: str) -> dg.AssetKey:
@@ -39,6 +58,7 @@ def model_spec(model: Model) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=model_key(model.name), deps=deps, description=model.description, group_name=GROUP,
         code_version=model.checksum, kinds={"duckdb", "sql"}, metadata=metadata,
+        automation_condition=UPDATE_AFTER_UPSTREAM,
     )
 
 
@@ -102,6 +122,9 @@ def _materialization_metadata(result: ModelResult, model: Model, published: Path
         "columns": ", ".join(name for name, _ in result.columns),
         "materialized": result.materialized,
         "published_path": dg.MetadataValue.path(str(published)),
+        # where it lives: the DuckDB file, and the relation in it (catalog = the file's stem)
+        "dagster/uri": published.as_uri(),
+        "dagster/table_name": f"{published.stem}.main.{result.name}",
         "seconds": round(result.seconds, 3),
         "tests_failed": sum(not t.passed for t in result.tests),
         "preview": dg.MetadataValue.md(markdown_table([c for c, _ in result.columns], result.preview)),
@@ -110,3 +133,9 @@ def _materialization_metadata(result: ModelResult, model: Model, published: Path
 
 def warehouse_assets(sql_dir: Path | None = None) -> dg.AssetsDefinition:
     return warehouse_models_asset(load_project(sql_dir))
+
+
+@dg.definitions
+def warehouse() -> dg.Definitions:
+    """The models of BLOQR_SQL_DIR or dbt_like_sql/, read each time the code location loads."""
+    return dg.Definitions(assets=[warehouse_assets()])

@@ -1,0 +1,62 @@
+"""`bloqr ui`: `dg dev` (webserver and daemon) on DAGSTER_HOME, refusing to start a second one there.
+
+`make ui` runs it. Two `dg dev` on one instance run two daemons: every schedule tick and sensor
+evaluation twice, a backfill's runs launched by both. A lock file in DAGSTER_HOME, held by the
+`dg dev` process itself (the lock survives the exec below), tells a second start which one runs;
+the kernel releases it when that process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import sys
+from pathlib import Path
+
+from bloqr_dagster.errors import BloqrError
+
+LOCK_NAME = ".bloqr-ui.lock"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("ui", help="run `dg dev` (webserver + daemon) unless one already runs here",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--host", default="127.0.0.1", help="webserver host (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=3000, help="webserver port (default 3000)")
+    p.set_defaults(func=run)
+
+
+def take_lock(home: Path, url: str) -> int:
+    """The locked file descriptor of `home`'s UI lock, with our pid and URL written in it."""
+    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 200).decode(errors="replace").strip() or "unknown pid"
+        os.close(fd)
+        pid = holder.split()[0]
+        raise BloqrError(f"`dg dev` already runs on DAGSTER_HOME={home} (pid {holder}); "
+                         f"use it, or stop it first (Ctrl-C in its terminal, or kill {pid})") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()} {url}\n".encode())
+    return fd
+
+
+def run(args: argparse.Namespace) -> int:
+    from bloqr_dagster.project import project_dir
+
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        raise BloqrError("DAGSTER_HOME is not set (`make ui` sets it to .dagster_home)")
+    dg = Path(sys.executable).with_name("dg")
+    if not dg.is_file():
+        raise BloqrError(f"{dg} not found: install the dev dependencies (`make install`)")
+    Path(home).mkdir(parents=True, exist_ok=True)
+    fd = take_lock(Path(home).resolve(), f"http://{args.host}:{args.port}")
+    os.set_inheritable(fd, True)  # held by dg dev from here on: exec keeps our pid and open files
+    # dg compares the active venv with the project's; point it at the one we run in.
+    os.environ["VIRTUAL_ENV"] = sys.prefix
+    os.chdir(project_dir())
+    os.execv(dg, [str(dg), "dev", "--host", args.host, "--port", str(args.port)])
+    return 0  # not reached
