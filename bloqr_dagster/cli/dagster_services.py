@@ -87,11 +87,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Daemons started by `bloqr backfill`: "daemon_id pid" lines in DAGSTER_HOME. A heartbeat from one
+# of them whose process is gone is discarded at once, instead of counting as live for
+# HEARTBEAT_FRESH_S after its daemon stopped (or was stopped by its command's death).
+STARTED_DAEMONS = ".bloqr-started-daemons"
+KEEP_STARTED = 50
+
+
+def note_started_daemon(home: Path, daemon_id: str, pid: int) -> None:
+    path = home / STARTED_DAEMONS
+    lines = path.read_text().splitlines() if path.exists() else []
+    lines = [*lines[-(KEEP_STARTED - 1):], f"{daemon_id} {pid}"]
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(path)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state != "Z"
+
+
+def gone_daemon_ids(home: Path) -> set[str]:
+    path = home / STARTED_DAEMONS
+    gone = set()
+    for line in (path.read_text().splitlines() if path.exists() else []):
+        daemon_id, _, pid = line.partition(" ")
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            gone.add(daemon_id)
+    return gone
+
+
 def heartbeat_ages(instance, now: float | None = None) -> dict[str, float | None]:
-    """Seconds since each backfill daemon type's last heartbeat (None: never seen)."""
+    """Seconds since each backfill daemon type's last heartbeat (None: never seen, or its daemon,
+    one that `bloqr backfill` started, is known to be gone)."""
     now = time.time() if now is None else now
     beats = instance.get_daemon_heartbeats()
-    return {t: (now - beats[t].timestamp if t in beats else None) for t in BACKFILL_DAEMONS}
+    gone = gone_daemon_ids(Path(instance.root_directory))
+    return {t: (now - beats[t].timestamp if t in beats and beats[t].daemon_id not in gone else None)
+            for t in BACKFILL_DAEMONS}
 
 
 def daemon_live(instance, max_age: float = HEARTBEAT_FRESH_S) -> bool:
@@ -100,11 +143,15 @@ def daemon_live(instance, max_age: float = HEARTBEAT_FRESH_S) -> bool:
 
 
 def wait_for_heartbeat(instance, proc: subprocess.Popen, since: float, timeout: float) -> None:
-    """Until the daemon started at `since` heartbeats (RuntimeError if it exits or stays silent)."""
+    """Until the daemon started at `since` heartbeats (RuntimeError if it exits or stays silent);
+    notes its daemon id, so that its heartbeats stop counting as soon as it is gone."""
     deadline = time.monotonic() + timeout
     while True:
         beats = instance.get_daemon_heartbeats()
         if all(t in beats and beats[t].timestamp >= since for t in BACKFILL_DAEMONS):
+            ids = {beats[t].daemon_id for t in BACKFILL_DAEMONS if beats[t].daemon_id}
+            for daemon_id in ids:
+                note_started_daemon(Path(instance.root_directory), daemon_id, proc.pid)
             return
         if proc.poll() is not None:
             raise RuntimeError(f"dagster-daemon exited with code {proc.returncode}")
