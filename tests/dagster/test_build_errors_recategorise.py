@@ -22,7 +22,7 @@ USER_RULES = """\
 rules:
   - name: internal-registry-down
     category: network_error
-    pattern: 'registry\\\\.corp\\\\.example: (?:ECONNREFUSED|503)'
+    pattern: 'registry\\.corp\\.example: (?:ECONNREFUSED|503)'
     examples: ['npm error registry.corp.example: 503 Service Unavailable']
 """
 
