@@ -39,6 +39,7 @@ class Session:
         self.web: Webserver | None = None
         self.own_web: subprocess.Popen | None = None
         self.daemon: subprocess.Popen | None = None
+        self.daemon_started_at, self.daemon_ready = 0.0, False
         self._stack = ExitStack()
 
     def __enter__(self) -> Session:
@@ -97,7 +98,7 @@ class Session:
     def start_daemon(self, why: str) -> None:
         log = self.root / "bloqr-backfill-daemon.log"
         say(f"{why}: starting `dagster-daemon run` (log: {log})")
-        self.daemon_started_at = time.time()
+        self.daemon_started_at, self.daemon_ready = time.time(), False
         self.daemon = services.start_daemon(self.workspace, self._log(log.name))
 
     def ensure_daemon(self) -> None:
@@ -105,13 +106,24 @@ class Session:
         if self.daemon is None and not services.daemon_live(self.instance):
             self.start_daemon("no Dagster daemon is running")
 
-    def wait_for_daemon(self, timeout: float) -> None:
-        if self.daemon is None:
-            return
-        try:
-            services.wait_for_heartbeat(self.instance, self.daemon, self.daemon_started_at - 1, timeout)
-        except RuntimeError as exc:
-            raise BloqrError(f"{exc} (log: {self.root / 'bloqr-backfill-daemon.log'})") from None
+    def daemon_problem(self) -> str | None:
+        """Why the daemon this command started cannot run the backfill (None: it can, or is
+        still starting). Notes the daemon's id once it heartbeats."""
+        if self.daemon is None or self.daemon_ready:
+            return None if self.daemon is None or self.daemon.poll() is None else self._exited()
+        if services.heartbeat_since(self.instance, self.daemon, self.daemon_started_at - 1):
+            self.daemon_ready = True
+            return None
+        if self.daemon.poll() is not None:
+            return self._exited()
+        if time.time() - self.daemon_started_at > STARTUP_TIMEOUT_S:
+            return (f"the dagster-daemon this command started sent no heartbeat within {STARTUP_TIMEOUT_S:.0f}s "
+                    f"(log: {self.root / 'bloqr-backfill-daemon.log'})")
+        return None
+
+    def _exited(self) -> str:
+        return (f"the dagster-daemon this command started exited (code {self.daemon.returncode}; "
+                f"log: {self.root / 'bloqr-backfill-daemon.log'})")
 
     def daemon_died(self) -> bool:
         return self.daemon is not None and self.daemon.poll() is not None
@@ -119,32 +131,28 @@ class Session:
 
 def follow(session: Session, backfill_id: str, keys: list[str], lake_dir: Path, *,
            deadline_s: float, start_daemon_after_s: float):
-    """Print progress until the backfill finishes; BloqrError at the deadline (backfill canceled)."""
+    """Print progress until the backfill finishes. At the deadline, or when the daemon this
+    command started dies or never heartbeats, cancel the backfill and raise BloqrError."""
     from bloqr_dagster.defs.build_errors import backfill as bf
 
-    instance = session.instance
     started = time.monotonic()
-    session.wait_for_daemon(max(1.0, min(STARTUP_TIMEOUT_S, deadline_s)))
     last_line = ""
     while True:
-        progress = bf.backfill_progress(instance, backfill_id, keys, lake_dir)
+        progress = bf.backfill_progress(session.instance, backfill_id, keys, lake_dir)
         elapsed = time.monotonic() - started
         if progress.line() != last_line:
             last_line = progress.line()
             say(f"[{elapsed:6.0f}s] {last_line}")
         if progress.finished:
             return progress
-        if session.daemon_died():
-            raise BloqrError(f"the dagster-daemon this command started exited (code "
-                             f"{session.daemon.returncode}); backfill {backfill_id} is left "
-                             f"{progress.status} (log: {session.root / 'bloqr-backfill-daemon.log'})")
-        if (session.daemon is None and not progress.runs and elapsed > start_daemon_after_s):
+        problem = session.daemon_problem()
+        if problem is None and elapsed > deadline_s:
+            problem = f"backfill {backfill_id} did not finish within --deadline {deadline_s:g}s ({last_line})"
+        if problem is not None:
+            status = cancel(session, backfill_id)
+            raise BloqrError(f"{problem}; backfill {backfill_id} is {status.lower()}")
+        if session.daemon is None and not progress.runs and elapsed > start_daemon_after_s:
             session.start_daemon(f"the running daemon launched no run in {elapsed:.0f}s")
-            session.wait_for_daemon(STARTUP_TIMEOUT_S)
-        if elapsed > deadline_s:
-            cancel(session, backfill_id)
-            raise BloqrError(f"backfill {backfill_id} did not finish within --deadline {deadline_s:g}s "
-                             f"({last_line}); it was canceled")
         time.sleep(POLL_SECONDS)
 
 
@@ -166,7 +174,8 @@ def cancel(session: Session, backfill_id: str) -> str:
     say(f"canceling backfill {backfill_id} (Ctrl-C again to stop waiting)")
     deadline = time.monotonic() + CANCEL_WAIT_S
     try:
-        if session.daemon is None and not services.daemon_live(session.instance):
+        ours_gone = session.daemon is None or session.daemon.poll() is not None
+        if ours_gone and not services.daemon_live(session.instance):
             session.start_daemon("no daemon to finish the cancellation")
         while time.monotonic() < deadline:
             status = bf.status_of(session.instance.get_backfill(backfill_id))

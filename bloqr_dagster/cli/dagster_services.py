@@ -142,19 +142,12 @@ def daemon_live(instance, max_age: float = HEARTBEAT_FRESH_S) -> bool:
     return all(age is not None and age <= max_age for age in heartbeat_ages(instance).values())
 
 
-def wait_for_heartbeat(instance, proc: subprocess.Popen, since: float, timeout: float) -> None:
-    """Until the daemon started at `since` heartbeats (RuntimeError if it exits or stays silent);
-    notes its daemon id, so that its heartbeats stop counting as soon as it is gone."""
-    deadline = time.monotonic() + timeout
-    while True:
-        beats = instance.get_daemon_heartbeats()
-        if all(t in beats and beats[t].timestamp >= since for t in BACKFILL_DAEMONS):
-            ids = {beats[t].daemon_id for t in BACKFILL_DAEMONS if beats[t].daemon_id}
-            for daemon_id in ids:
-                note_started_daemon(Path(instance.root_directory), daemon_id, proc.pid)
-            return
-        if proc.poll() is not None:
-            raise RuntimeError(f"dagster-daemon exited with code {proc.returncode}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"dagster-daemon sent no heartbeat within {timeout:.0f}s")
-        time.sleep(1)
+def heartbeat_since(instance, proc: subprocess.Popen, since: float) -> bool:
+    """Has the daemon started at `since` heartbeat for every backfill daemon type yet? Once it
+    has, its daemon id is noted, so that its heartbeats stop counting as soon as it is gone."""
+    beats = instance.get_daemon_heartbeats()
+    if not all(t in beats and beats[t].timestamp >= since for t in BACKFILL_DAEMONS):
+        return False
+    for daemon_id in {beats[t].daemon_id for t in BACKFILL_DAEMONS if beats[t].daemon_id}:
+        note_started_daemon(Path(instance.root_directory), daemon_id, proc.pid)
+    return True

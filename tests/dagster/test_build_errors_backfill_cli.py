@@ -26,7 +26,7 @@ from .helpers import add_requested_backfill, register_all_ranges
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOQR = str(Path(sys.executable).parent / "bloqr")
-LAUNCHED = re.compile(r"^backfill (\w+): \d+ ranges")
+LAUNCHED = re.compile(r"^backfill (\w+): \d+ ranges", re.M)
 SAFEGUARD_S = 600  # a hung command fails the test instead of hanging it; not a timing check
 
 
@@ -223,3 +223,27 @@ def test_two_at_once_on_a_fresh_instance(dagster_env) -> None:
         assert refused.strip().endswith("wait for it to finish")
         assert "bloqr backfill: another `bloqr backfill` (pid " in refused
     _succeeded(env, outs[codes.index(0)])
+
+
+def test_deadline_cancels_the_backfill_and_fails_in_one_line(dagster_env) -> None:
+    env = dagster_env
+    code, out = _run("--from-build-id", "0", "--to-build-id", "3000", "--deadline", "2")
+    assert code == 1, out
+    (backfill_id,) = LAUNCHED.findall(out)
+    last = out.strip().splitlines()[-1]
+    assert last.startswith(f"bloqr backfill: backfill {backfill_id} did not finish within --deadline 2s (")
+    assert last.endswith(f"; backfill {backfill_id} is canceled")
+    assert env.instance.get_backfill(backfill_id).status.value == "CANCELED"
+    assert not active_build_error_backfills(env.instance)
+
+
+def test_cancel_flag_cancels_a_requested_backfill(dagster_env) -> None:
+    env = dagster_env
+    other = add_requested_backfill(env, register_all_ranges(env))
+    code, out = _run("--cancel", other)
+    assert code == 0, out
+    assert f"backfill {other} canceled" in out
+    assert env.instance.get_backfill(other).status.value == "CANCELED"
+    code, out = _run("--cancel", "nosuchid")
+    assert code == 1 and out.strip().endswith("bloqr backfill: --cancel nosuchid: no such backfill on DAGSTER_HOME "
+                                              f"{env.dagster_home}"), out
