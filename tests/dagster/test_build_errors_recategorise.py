@@ -12,6 +12,8 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from bloqr_dagster.build_errors.detectors import load_user_rules, rules_version
+from bloqr_dagster.cli import dagster_services as services
+from bloqr_dagster.cli.webserver_api import Webserver
 from bloqr_dagster.defs.build_errors.assets import CATEGORIZED_BUILD_ERRORS, FAILED_BUILDS, RULES_CODE_VERSION
 from bloqr_dagster.defs.build_errors.backfill import categorised_versions, stale_ranges
 
@@ -25,6 +27,20 @@ rules:
     pattern: 'registry\\.corp\\.example: (?:ECONNREFUSED|503)'
     examples: ['npm error registry.corp.example: 503 Service Unavailable']
 """
+
+
+STALENESS = """
+query Stale($partitions: [String!]) {
+  assetNodeOrError(assetKey: {path: ["build_errors", "categorized_build_errors"]}) {
+    ... on AssetNode { opVersion staleStatusByPartition(partitions: $partitions) }
+  }
+}"""
+
+
+def _ui_staleness(web: Webserver, keys: list[str]) -> tuple[str, dict[str, str]]:
+    """What the UI shows: the asset's code version and each range's stale status."""
+    node = web.graphql(STALENESS, partitions=keys)["assetNodeOrError"]
+    return node["opVersion"], dict(zip(keys, node["staleStatusByPartition"], strict=True))
 
 
 def _materializations(env, key: dg.AssetKey) -> list:
@@ -47,10 +63,27 @@ def test_rule_change_marks_ranges_stale_and_stale_backfill_recategorises_exactly
     assert stale_ranges(env.instance, version_b) == keys[:4]  # never-categorised ranges are not stale
     failed_before = len(_materializations(env, FAILED_BUILDS))
 
-    proc = subprocess.run([str(Path(sys.executable).parent / "bloqr"), "backfill", "--stale"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600, env=os.environ.copy())
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out
+    # The UI (a webserver loading the location under version B) shows exactly those ranges stale;
+    # `bloqr backfill --stale` launches through it.
+    port = services.free_port()
+    with open(env.dagster_home / "webserver.log", "ab") as log:
+        web_proc = services.start_webserver(ROOT / "workspace.yaml", port, log)
+        try:
+            web = Webserver(f"http://127.0.0.1:{port}")
+            web.wait_until_loaded("bloqr_dagster", 300, alive=lambda: web_proc.poll() is None)
+            version, stale = _ui_staleness(web, keys)
+            assert version == version_b
+            assert stale == {**dict.fromkeys(keys[:4], "STALE"), **dict.fromkeys(keys[4:], "MISSING")}
+            proc = subprocess.run([str(Path(sys.executable).parent / "bloqr"), "backfill", "--stale",
+                                   "--webserver", web.url], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=600, env=os.environ.copy())
+            out = proc.stdout + proc.stderr
+            assert proc.returncode == 0, out
+            assert "starting `dagster-webserver`" not in out
+            assert _ui_staleness(web, keys)[1] == {**dict.fromkeys(keys[:4], "FRESH"),
+                                                   **dict.fromkeys(keys[4:], "MISSING")}
+        finally:
+            services.stop(web_proc)
     assert f"4 ranges were categorised under other rules than {version_b}: re-categorising them" in out
     (backfill,) = env.instance.get_backfills()
     assert set(backfill.asset_selection) == {CATEGORIZED_BUILD_ERRORS}
