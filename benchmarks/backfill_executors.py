@@ -11,8 +11,8 @@ on a fresh DAGSTER_HOME over the same generated store:
 - cli: `bloqr backfill --from-build-id 0 --to-build-id MAX` (which starts its own webserver and
        daemon and launches through the same mutation).
 It prints the wall time from launch to "backfill complete" and to the last run's end, and the CPU
-seconds of the whole process tree (webserver, daemon, code servers, run workers; collected when
-they exit). The retry probe runs a one-op job whose op fails once, under each executor, with a
+seconds of the whole process tree (webserver, daemon, code servers, run workers, step processes;
+sampled from /proc). The retry probe runs a one-op job whose op fails once, under each executor, with a
 RetryPolicy delay, and prints the CPU seconds spent while waiting. Prints figures only.
 """
 
@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from dagster import OpExecutionContext
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-RETRY_DELAY_S = 10
+RETRY_DELAY_S = 20
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,6 +51,59 @@ def parse_args() -> argparse.Namespace:
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+class TreeCpu:
+    """CPU seconds of every process descended from this one, sampled from /proc every 0.2 s.
+
+    getrusage(RUSAGE_CHILDREN) misses Dagster's code servers and run workers: they are reaped by
+    processes that exit before them. Sampling follows a process even once it is re-parented, and
+    misses at most the last 0.2 s of each process (and processes shorter than that).
+    """
+
+    def __init__(self) -> None:
+        self.cpu: dict[tuple[int, int], float] = {}  # (pid, start tick) -> utime + stime
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        stats = {}
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = path.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            # after the command's ")": state ppid ... utime(12) stime(13) ... starttime(20)
+            stats[int(path.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[19]))
+        tracked = {pid for pid, _ in self.cpu} | {os.getpid()}
+        changed = True
+        while changed:  # descendants of this process, or of any process already tracked
+            changed = False
+            for pid, (ppid, _, _) in stats.items():
+                if ppid in tracked and pid not in tracked:
+                    tracked.add(pid)
+                    changed = True
+        for pid in tracked - {os.getpid()}:
+            if pid in stats:
+                _, ticks, start = stats[pid]
+                self.cpu[(pid, start)] = ticks / self._tick
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample()
+
+    def __enter__(self) -> "TreeCpu":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.cpu.values())
 
 
 # -- the retry probe: one op that fails once, then succeeds after the RetryPolicy delay ----------
@@ -160,9 +214,12 @@ def measure(path: str, executor: str, work: Path, corpus: Path, max_id: int, wid
     os.environ.update(fresh_homes(work, corpus, f"{path}-{executor}"))
     os.environ.update({"BLOQR_EXECUTOR": executor, "BLOQR_RANGE_WIDTH": str(width)})
     try:
-        cpu0, wall0 = children_cpu(), time.perf_counter()
-        backfill_id = ui_path(max_id, width) if path == "ui" else cli_path(max_id)
-        wall, cpu = time.perf_counter() - wall0, children_cpu() - cpu0
+        wall0 = time.perf_counter()
+        with TreeCpu() as tree:
+            backfill_id = ui_path(max_id, width) if path == "ui" else cli_path(max_id)
+            wall = time.perf_counter() - wall0
+            time.sleep(1)  # the last samples of processes that are still shutting down
+        cpu = tree.seconds
         with dg.DagsterInstance.get() as instance:
             backfill = instance.get_backfill(backfill_id)
             runs, last_end = run_figures(instance, backfill_id)

@@ -125,9 +125,6 @@ class Session:
         return (f"the dagster-daemon this command started exited (code {self.daemon.returncode}; "
                 f"log: {self.root / 'bloqr-backfill-daemon.log'})")
 
-    def daemon_died(self) -> bool:
-        return self.daemon is not None and self.daemon.poll() is not None
-
 
 def follow(session: Session, backfill_id: str, keys: list[str], lake_dir: Path, *,
            deadline_s: float, start_daemon_after_s: float):
@@ -187,8 +184,8 @@ def cancel(session: Session, backfill_id: str) -> str:
         pass
     status = bf.status_of(session.instance.get_backfill(backfill_id))
     if status in bf.ACTIVE_STATUSES:
-        print(f"backfill {backfill_id} is {status} (no run of it is left to wait for; a daemon "
-              f"marks it canceled on its next pass)", file=sys.stderr, flush=True)
+        print(f"backfill {backfill_id} is still {status}: a daemon marks it canceled once its runs have "
+              f"stopped (or {how})", file=sys.stderr, flush=True)
     return status
 
 
