@@ -247,3 +247,17 @@ def test_cancel_flag_cancels_a_requested_backfill(dagster_env) -> None:
     code, out = _run("--cancel", "nosuchid")
     assert code == 1 and out.strip().endswith("bloqr backfill: --cancel nosuchid: no such backfill on DAGSTER_HOME "
                                               f"{env.dagster_home}"), out
+
+
+def test_no_wait_launches_and_returns_and_the_backfill_waits_for_a_daemon(dagster_env) -> None:
+    env = dagster_env
+    code, out = _run("--from-build-id", "0", "--to-build-id", "1499", "--no-wait")
+    assert code == 0, out
+    assert "registered 3 new build-ID ranges" in out
+    assert "no Dagster daemon is running: the backfill starts once one runs (`make ui`)" in out
+    (backfill_id,) = LAUNCHED.findall(out)
+    (active,) = active_build_error_backfills(env.instance)
+    assert active.backfill_id == backfill_id and active.status.value == "REQUESTED"
+    assert blocking_build_error_backfills(env.instance)  # launched on purpose: others wait for it
+    keys = list(env.instance.get_dynamic_partitions("build_id_ranges"))
+    assert keys == sorted(keys) and len(keys) == 3
