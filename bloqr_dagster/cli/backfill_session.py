@@ -58,11 +58,26 @@ class Session:
     # -- webserver ----------------------------------------------------------------------------
 
     def _same_instance(self, web: Webserver) -> bool:
+        """Does the webserver use this DAGSTER_HOME? Compares the instances' artifact storage (the
+        rest of the description differs between processes); unknown when it hides its config,
+        and then the launch is checked afterwards."""
+        import yaml
+
         try:
             info = web.instance_info()
         except WebserverError:
             return False
-        return info is None or info == self.instance.info_str()
+        if info is None:
+            return True
+
+        def root(text: str) -> object:
+            try:
+                return (yaml.safe_load(text) or {}).get("local_artifact_storage")
+            except (yaml.YAMLError, AttributeError):
+                return None
+
+        ours = root(self.instance.info_str())
+        return ours is not None and root(info) == ours
 
     def connect(self) -> Webserver:
         """The webserver given, else `make ui`'s when it serves this instance, else our own."""
