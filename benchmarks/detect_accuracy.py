@@ -24,72 +24,15 @@ import argparse
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from bloqr_dagster.build_errors.detectors import (
-    RuleSet,
-    build_rules,
-    diagnose,
-    diagnose_file,
-    load_user_rules,
-)
+from bloqr_dagster.build_errors.detectors import build_rules, diagnose, load_user_rules
 from bloqr_dagster.build_errors.detectors import corpus as corpus_mod
+from bloqr_dagster.build_errors.detectors.accuracy import Figures, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_DIR = ROOT.parent / "shared" / "buildlogs"
 CORPUS_DIR = ROOT / "tests" / "data" / "buildlogs"
-
-
-@dataclass
-class Figures:
-    total: Counter = field(default_factory=Counter)  # error lines per category
-    right: Counter = field(default_factory=Counter)
-    detected: Counter = field(default_factory=Counter)
-    groups: Counter = field(default_factory=Counter)  # right category and group == expected_group
-    grouped: Counter = field(default_factory=Counter)  # right category with an expected_group to compare
-    negatives: int = 0
-    false_pos: int = 0
-    logs: int = 0
-    primary_cat: int = 0
-    primary_line: int = 0
-    logs_with_line: int = 0
-    misses: list[str] = field(default_factory=list)
-
-
-def evaluate(lines: list[corpus_mod.CorpusLine], logs: list[corpus_mod.CorpusLog], rules: RuleSet) -> Figures:
-    f = Figures()
-    for item in lines:
-        errors = diagnose(item.line, rules).errors
-        hit = errors[0] if errors else None
-        if item.category == "not_an_error":
-            f.negatives += 1
-            f.false_pos += hit is not None
-            if hit is not None:
-                f.misses.append(f"FP   {item.id}: {hit.error_code:26} {item.line[:90]!r}")
-            continue
-        cat = item.category
-        f.total[cat] += 1
-        f.detected[cat] += hit is not None
-        if hit is not None and hit.error_code == cat:
-            f.right[cat] += 1
-            if item.expected_group:
-                f.grouped[cat] += 1
-                f.groups[cat] += hit.error_group == item.expected_group
-        else:
-            got = hit.error_code if hit else "(not detected)"
-            f.misses.append(f"MISS {item.id}: want {cat}, got {got}: {item.line[:90]!r}")
-    for log in logs:
-        primary = diagnose_file(log.path, rules).primary
-        f.logs += 1
-        f.primary_cat += primary is not None and primary.error_code == log.category
-        if log.primary_line:
-            f.logs_with_line += 1
-            f.primary_line += primary is not None and primary.line_no == log.primary_line
-        if primary is None or primary.error_code != log.category:
-            got = f"{primary.error_code} line {primary.line_no}" if primary else "none"
-            f.misses.append(f"LOG  {log.path.name}: want {log.category}, got {got}")
-    return f
 
 
 def _pct(a: int, b: int) -> str:
@@ -145,13 +88,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help=f"corpus folder (default {CORPUS_DIR})")
     parser.add_argument("--rules", help="user rules merged with the built-ins (default: none)")
     parser.add_argument("--show-misses", action="store_true", help="list misses (development set, train split)")
+    parser.add_argument("--split", choices=("train", "validation", "both"), default="both",
+                        help="corpus split(s) to evaluate (default both); tune with --split train only")
+    parser.add_argument("--no-dev", action="store_true", help="skip the development set")
     parser.add_argument("--speed", nargs="?", type=int, const=5000, default=0, metavar="N",
                         help="also time N generated failed builds (default 5000)")
     args = parser.parse_args(argv[1:])
     rules = build_rules(load_user_rules(args.rules) if args.rules else None)
     print(f"rules version {rules.version}")
     try:
-        if (args.dev / "dev_lines.jsonl").is_file():
+        if args.no_dev:
+            pass
+        elif (args.dev / "dev_lines.jsonl").is_file():
             dev = evaluate(corpus_mod.load_dev_lines(args.dev), corpus_mod.load_dev_logs(args.dev), rules)
             report(f"development set {args.dev} (the rules were written against it)", dev)
             if args.show_misses:
@@ -159,7 +107,7 @@ def main(argv: list[str]) -> int:
         else:
             print(f"\n(no development set at {args.dev})")
         if args.corpus.is_dir():
-            for split in ("train", "validation"):
+            for split in ("train", "validation") if args.split == "both" else (args.split,):
                 lines, logs = corpus_mod.load_lines(args.corpus, split), corpus_mod.load_logs(args.corpus, split)
                 figures = evaluate(lines, logs, rules)
                 honest = "rules may be tuned against it" if split == "train" else "held out: the honest figure"

@@ -12,7 +12,9 @@ creates on the --postgres server. Corpora are reused on the next run (--regenera
 Each scan runs in a fresh process, so its peak RSS (getrusage) is the scan's own; RSS is also
 sampled every 2,000 builds to show it stays flat. Modes: `store` = stream_logs only, `detect` =
 stream_logs + detectors.diagnose on every failed build. --processes 1,2 also splits the range
-over two scanning processes (wall-clock throughput; RSS is per process).
+over two scanning processes (wall-clock throughput; RSS is per process). The summary also gives
+failed builds per CPU second of one scanning process (steadier than wall clock on a shared machine)
+and the load average.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def _scan(url: str, first: int, last: int, detect: bool, queue) -> None:
     samples = []
     builds = lines = categorised = 0
     with open_store(url, create=False) as store:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _build_id, text in store.stream_logs(first, last):
             builds += 1
             lines += text.count("\n") + 1
@@ -124,8 +126,8 @@ def _scan(url: str, first: int, last: int, detect: bool, queue) -> None:
                 categorised += 1
             if builds % 2000 == 0:
                 samples.append(_rss_mb())
-        seconds = time.perf_counter() - started
-    queue.put({"builds": builds, "lines": lines, "seconds": seconds, "categorised": categorised,
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    queue.put({"builds": builds, "lines": lines, "seconds": seconds, "cpu": cpu, "categorised": categorised,
                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "samples": samples})
 
 
@@ -158,7 +160,7 @@ def scan(url: str, last_id: int, detect: bool, processes: int) -> dict:
     return {
         "builds": sum(p["builds"] for p in parts), "lines": sum(p["lines"] for p in parts),
         "categorised": sum(p["categorised"] for p in parts),
-        "seconds": max(p["seconds"] for p in parts), "wall": wall,
+        "seconds": max(p["seconds"] for p in parts), "cpu": max(p["cpu"] for p in parts), "wall": wall,
         "peak_rss_mb": max(p["peak_rss_mb"] for p in parts),
         "rss_first": samples[0] if samples else 0.0, "rss_last": samples[-1] if samples else 0.0,
     }
@@ -214,10 +216,13 @@ def main() -> int:
                           f"RSS first/last sample {r['rss_first']:.0f}/{r['rss_last']:.0f} MB"
                           + (f"  categorised {r['categorised'] / max(r['builds'], 1):.1%}" if mode == "detect" else ""),
                           flush=True)
-    print("\nstore     failed    mode   procs  failed builds/s     lines/s  peak RSS MB")
+    # per CPU second of the busiest scanning process: steadier than wall clock on a shared machine
+    print(f"\nload average {os.getloadavg()[0]:.2f}")
+    print("store     failed    mode   procs  failed builds/s     lines/s  per CPU s  peak RSS MB")
     for r in rows:
         print(f"{r['store']:8} {r['failed']:>8,} {r['mode']:6} {r['procs']:>5} {r['builds'] / r['seconds']:>16,.0f} "
-              f"{r['lines'] / r['seconds']:>11,.0f} {r['peak_rss_mb']:>12.0f}")
+              f"{r['lines'] / r['seconds']:>11,.0f} {r['builds'] / (r['procs'] * max(r['cpu'], 1e-9)):>10,.0f} "
+              f"{r['peak_rss_mb']:>12.0f}")
     return 0
 
 

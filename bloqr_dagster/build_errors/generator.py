@@ -226,8 +226,11 @@ CHUNK = 1000  # builds drawn from one random stream; chunks are independent of e
 
 
 def iter_builds(n_builds: int | None, *, seed: int = 0, start_id: int = 1, start_time: datetime | None = None,
-                days: float = 30.0, n_projects: int = PROJECTS) -> Iterator[GeneratedBuild]:
+                days: float = 30.0, n_projects: int = PROJECTS, spikes: bool = True) -> Iterator[GeneratedBuild]:
     """Yield `n_builds` builds (endlessly when None) with ids start_id, start_id+1, ...
+
+    With spikes (the default) every ninth day one failure category spikes (see _SPIKES); without,
+    every day draws from the same mix: a quiet corpus, on which the regression radar must stay silent.
 
     created_at grows with the build id: n_builds spread over `days` (when n_builds is None, 10,000
     builds per `days`). The same arguments always yield the same builds. Each chunk of CHUNK
@@ -239,18 +242,18 @@ def iter_builds(n_builds: int | None, *, seed: int = 0, start_id: int = 1, start
         raise ValueError(f"start_id must not be negative, got {start_id}")
     if days <= 0:
         raise ValueError(f"days must be positive, got {days}")
-    for spec in _chunk_specs(n_builds, seed, start_id, start_time, days, n_projects):
+    for spec in _chunk_specs(n_builds, seed, start_id, start_time, days, n_projects, spikes):
         yield from _chunk(_population(seed), *spec)
 
 
 def _chunk_specs(n_builds: int | None, seed: int, start_id: int, start_time: datetime | None, days: float,
-                 n_projects: int) -> Iterator[tuple]:
+                 n_projects: int, spikes: bool = True) -> Iterator[tuple]:
     start_us = to_us(start_time or DEFAULT_START)
     step_us = days * 86_400e6 / (n_builds or 10_000)
     offset = 0
     while n_builds is None or offset < n_builds:
         count = CHUNK if n_builds is None else min(CHUNK, n_builds - offset)
-        yield (seed, start_id, offset, count, start_us, step_us, n_projects)
+        yield (seed, start_id, offset, count, start_us, step_us, n_projects, spikes)
         offset += count
 
 
@@ -271,7 +274,7 @@ def _chunk_list(spec: tuple) -> list[GeneratedBuild]:
 
 
 def _chunk(population: _Population, seed: int, start_id: int, offset: int, count: int, start_us: int,
-           step_us: float, n_projects: int) -> Iterator[GeneratedBuild]:
+           step_us: float, n_projects: int, spikes: bool = True) -> Iterator[GeneratedBuild]:
     rng = random.Random(f"builds:{seed}:{start_id + offset}")
     r = rng.random
     for i in range(offset, offset + count):
@@ -288,7 +291,7 @@ def _chunk(population: _Population, seed: int, start_id: int, offset: int, count
             stage = rng.choice(("clone", "install", "install", "build", "build", "build", "deploy"))
         elif roll < CANCEL_RATE + fail_rate:
             status = "failure"
-            table = _SPIKES[(day // 9) % len(_SPIKES)] if day % 9 == 4 else _NORMAL
+            table = _SPIKES[(day // 9) % len(_SPIKES)] if spikes and day % 9 == 4 else _NORMAL
             category = CATEGORIES[bisect.bisect_right(table, r())]
             stage = _pick_stage(rng, category)
         else:
@@ -316,7 +319,7 @@ def last_created_at(store: BuildStore) -> tuple[int | None, datetime | None]:
 def generate(store: BuildStore, n_builds: int, *, seed: int = 0, start_id: int | None = None, days: float = 30.0,
              start_time: datetime | None = None, batch_size: int = 2000, keep_planted: bool = True,
              planted_out: str | Path | None = None, processes: int = 1,
-             on_batch: Callable[[int], None] | None = None) -> GenerationReport:
+             on_batch: Callable[[int], None] | None = None, spikes: bool = True) -> GenerationReport:
     """Generate `n_builds` builds into `store`, one transaction per batch.
 
     With processes > 1, worker processes make the logs while this process writes them; the
@@ -347,7 +350,7 @@ def generate(store: BuildStore, n_builds: int, *, seed: int = 0, start_id: int |
     started = time.perf_counter()
     try:
         batch: list[GeneratedBuild] = []
-        for chunk in _generated_chunks(n_builds, seed, start_id, start_time, days, processes):
+        for chunk in _generated_chunks(n_builds, seed, start_id, start_time, days, processes, spikes):
             batch.extend(chunk)
             if len(batch) >= batch_size:
                 _flush(store, batch, report, keep_planted, out_fh, on_batch)
@@ -366,8 +369,8 @@ def generate(store: BuildStore, n_builds: int, *, seed: int = 0, start_id: int |
 
 
 def _generated_chunks(n_builds: int, seed: int, start_id: int, start_time: datetime, days: float,
-                      processes: int) -> Iterator[list[GeneratedBuild]]:
-    specs = _chunk_specs(n_builds, seed, start_id, start_time, days, PROJECTS)
+                      processes: int, spikes: bool = True) -> Iterator[list[GeneratedBuild]]:
+    specs = _chunk_specs(n_builds, seed, start_id, start_time, days, PROJECTS, spikes)
     if processes <= 1 or n_builds <= CHUNK:
         for spec in specs:
             yield _chunk_list(spec)
@@ -403,3 +406,45 @@ def _flush(store: BuildStore, batch: list[GeneratedBuild], report: GenerationRep
     if on_batch:
         on_batch(len(batch))
     batch.clear()
+
+
+def incident(store: BuildStore, n_builds: int, message: str, *, seed: int = 0, start_id: int | None = None,
+             start_time: datetime | None = None, spread_seconds: float = 600.0) -> GenerationReport:
+    """Plant an incident: `n_builds` builds that all fail in the build step on `message`.
+
+    Like a broken build image or a registry outage: one error line the corpus has never seen,
+    in many projects within `spread_seconds`. Ids and start time default to just after the newest
+    stored build, as in `generate`. The regression radar's tests and latency benchmark use it.
+    """
+    if n_builds <= 0:
+        raise ValueError(f"n_builds must be positive, got {n_builds}")
+    if not message.strip() or "\n" in message:
+        raise ValueError("message must be one non-empty line")
+    store.ensure_schema()
+    max_id, newest = last_created_at(store)
+    first_id = (max_id or 0) + 1 if start_id is None else start_id
+    start = start_time or (from_us(to_us(newest) + 1_000_000) if newest else DEFAULT_START)
+    rng = random.Random(f"incident:{seed}:{first_id}")
+    population = _population(seed)
+    batch: list[GeneratedBuild] = []
+    for i in range(n_builds):
+        created_us = to_us(start) + int(spread_seconds * 1e6 * i / n_builds)
+        project = population.get(int(PROJECTS * rng.random() ** 2.2))
+        w = LogWriter(rng, project, created_us + 300_000)
+        steps.initialize(w)
+        steps.clone_start(w)
+        steps.clone_rest(w)
+        steps.tools(w)
+        steps.install_start(w)
+        steps.install_rest(w)
+        steps.build_start(w)
+        w.add(message)
+        _close_failure(w, "build", "incident", 1)
+        build = Build(first_id + i, project.account_id, project.project_id, "failure", "build",
+                      from_us(created_us), from_us(w.t + 1_000_000))
+        batch.append(GeneratedBuild(build, PackedLog(w.msgs, w.ts), [], "incident"))
+    report = GenerationReport()
+    started = time.perf_counter()
+    _flush(store, batch, report, False, None, None)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,7 +1,15 @@
-"""Patterns of private values that must never reach the build-error lake (no Dagster import).
+"""Patterns of private values that must never reach the build-error lake or the warehouse (no Dagster
+import).
 
-The detectors mask these before anything leaves them; this is the independent second look the
-asset check takes at what was written. Placeholders such as `<email>` or `/home/<user>` are fine.
+The detectors mask these before anything leaves them (detectors/masking.py); this is the independent
+second look taken at what is about to be published: `range_scan.categorize_range` refuses to write a
+range whose rows hold one, the warehouse build refuses to publish such a file, and the
+`no_private_values` asset check reads the lake files back. Placeholders such as `<EMAIL>`,
+`<TOKEN>` or `/home/<user>` are fine.
+
+The patterns are written apart from the masking grammar on purpose (a bug in one is not copied into
+the other) but follow its boundaries, so that what the masking keeps (`auth: This command ...`,
+`npm ERR! 404`) is not reported here.
 """
 
 from __future__ import annotations
@@ -9,10 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from bloqr_dagster.errors import BloqrError
+
+_SECRET_WORDS = r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|[_-]pass(?![a-z])|[_-]pwd"
+_LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl"
+_INTERNAL_LABELS = r"internal|corp|intra(?:net)?|lan|local|localdomain|private|priv|svc|cluster"
+
 PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
-    "ipv4": re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
-                       r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.])"),
+    "email": re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                        r"\.(?:[A-Za-z]{2,}|\(none\))"),
+    "ipv4": re.compile(r"(?<![\w.])(?:(?>25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
+                       r"(?>25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)"),
     "ipv6": re.compile(
         r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
         r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?"
@@ -20,19 +35,56 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "hex_id": re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])"),
     "token": re.compile(
-        r"(?:\b(?:ghp|gho|ghs|github_pat|glpat|xox[abpr]|sk|pk|rk)[-_][A-Za-z0-9_-]{16,})"
-        r"|(?:Bearer\s+[A-Za-z0-9._~+/-]{16,})"
+        # the prefixes secret scanners know (GitHub, GitLab, Slack, AWS, Google, npm, PyPI, Hugging Face,
+        # DigitalOcean, SendGrid, Stripe, OpenAI/Anthropic, Shopify, Docker Hub, Stripe webhooks)
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abposre]-[\w-]{10,}"
+        r"|(?:AKIA|ASIA)[0-9A-Z]{16}|AIza[\w-]{30,}|npm_[A-Za-z0-9]{30,}|pypi-[\w-]{50,}|hf_[A-Za-z0-9]{30,}"
+        r"|do[opr]_v1_[a-f0-9]{64}|SG\.[\w-]{16,}\.[\w-]{30,}|(?:sk|pk|rk)[-_][A-Za-z0-9_-]{16,}"
+        r"|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|dckr_pat_[\w-]{20,}|whsec_[A-Za-z0-9+/=]{20,})"
+        # JSON web tokens, whatever their signature starts with
+        r"|\beyJ[\w-]{8,}\.[\w-]{8,}"
+        # long random-looking runs: mixed case and digits
         r"|(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])"
         r"[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])"
+        # a random-looking value right after `=` or `:`
+        r"|(?:(?<=[=:])|(?<=[=:][\"']))(?!<)(?=[\w+/-]{20})(?=(?:[A-Za-z_+/-]*+\d){3}+)(?=[a-z\d_+/-]*+[A-Z])"
+        r"(?=[A-Z\d_+/-]*+[a-z])[\w+/-]{20,}={0,2}(?![\w+/=-])"
+        # AWS secret access keys: 40 characters of base64 with a / or +
+        r"|(?<![\w/+=])(?=[A-Za-z0-9/+]{0,39}\d)(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])"
+        r"(?=[A-Za-z0-9]{0,39}[/+])[A-Za-z0-9/+]{40}(?![\w/+=])"
     ),
-    "user_path": re.compile(r"(?:/home/|/Users/|[A-Za-z]:\\Users\\)(?![<{\[])[^\s/\\<>'\"]+"),
+    "credential": re.compile(
+        rf"(?<![\w.-])(?=[A-Za-z_])(?=[\w.-]*?(?i:{_SECRET_WORDS}))[\w.-]++[\"']?"
+        r"(?:\s*=\s*|\s*:(?=\S)|\s*:\s+(?![A-Za-z][a-z]*(?:[\s.,;]|$)))[\"']?(?!<)(?!\d{3}(?!\w))[^\s\"',;]"
+        rf"|(?<![\w-])--?(?=[\w-]*?(?i:{_SECRET_WORDS}|pass(?![a-z])|pwd|api-?key|auth))[\w-]++(?<!-stdin)(?<!-file)"
+        r"(?:=|\s+)"
+        r"(?!--|-\w(?!\S)|<)[^\s\"',;]"
+        rf"|(?i:\b(?:{_LOGIN_WORDS})\b).*?(?<!\S)-[pu](?:=|\s+)?(?![-<\s])\S"
+    ),
+    "auth_header": re.compile(
+        r"(?i:\b(?:proxy-)?authorization)[\"']?\s*[:=]\s*[\"']?"
+        r"(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+(?!<)(?![a-z]+(?:\s|$))[^\s\"'`,;]"
+        r"|(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*(?:=[\"']|(?![\w.~+/=-])))[\w.~+/=-]{6,}"
+        r"|(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,}"
+        r"|(?i:\b(?:set-)?cookie)\s*:\s*(?!<)\S"
+    ),
+    "private_key": re.compile(r"PRIVATE KEY(?: BLOCK)?-----[ \t]*(?!<)[^\s-]"),
+    "url_credentials": re.compile(r"://[^\s/@'\"`<>]{1,256}@"),
+    "user_path": re.compile(r"(?:/home/|/Users/|/export/home/|[A-Za-z]:\\{1,2}Users\\{1,2})(?![<{\[])[^\s/\\<>'\"]+"),
+    "internal_host": re.compile(
+        rf"(?<![\w.@/-])(?=[A-Za-z])(?=(?:[A-Za-z0-9-]+\.)*?(?:[A-Za-z0-9-]*-)?(?i:{_INTERNAL_LABELS})(?:\.|(?![\w-])))"
+        r"(?=[A-Za-z0-9-]+\.)(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]+(?![\w-]|\.[\w-])"
+    ),
     "worker_url": re.compile(r"(?<![\w<.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)?\.workers\.dev", re.I),
+    "webhook_url": re.compile(r"(?i:hooks\.slack\.com|discord(?:app)?\.com/api/webhooks|hooks\.zapier\.com"
+                              r"|outlook\.office\.com/webhook)/\S"),
 }
 
-
 _LONG_RUN = re.compile(r"[A-Za-z0-9_-]{32,}")
-_TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{19,}")  # a prefix, a separator and 16+ characters
+_TOKEN_RUN = re.compile(r"[\w+/-]{19,}")  # a prefix, a separator and 16+ characters; 20+ after `=`
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
+_INTERNAL_HINT = re.compile(rf"(?i:{_INTERNAL_LABELS})")
+_WORDS_HINT = re.compile(rf"(?i:{_SECRET_WORDS}|{_LOGIN_WORDS}|auth|cookie|bearer|basic)")
 
 # Cheap tests that rule a pattern out for most lines, so the regexes run on few of them.
 _MAY_CONTAIN: dict[str, Callable[[str], bool]] = {
@@ -40,9 +92,15 @@ _MAY_CONTAIN: dict[str, Callable[[str], bool]] = {
     "ipv4": lambda s: _DIGIT_DOT_DIGIT.search(s) is not None,
     "ipv6": lambda s: "::" in s or s.count(":") >= 7,
     "hex_id": lambda s: _LONG_RUN.search(s) is not None,
-    "token": lambda s: "Bearer" in s or _TOKEN_RUN.search(s) is not None,
-    "user_path": lambda s: "/home/" in s or "/Users/" in s or "\\Users\\" in s,
+    "token": lambda s: _TOKEN_RUN.search(s) is not None,
+    "credential": lambda s: _WORDS_HINT.search(s) is not None,
+    "auth_header": lambda s: _WORDS_HINT.search(s) is not None,
+    "private_key": lambda s: "PRIVATE KEY" in s,
+    "url_credentials": lambda s: "://" in s and "@" in s,
+    "user_path": lambda s: "/home/" in s or "Users" in s,
+    "internal_host": lambda s: "." in s and _INTERNAL_HINT.search(s) is not None,
     "worker_url": lambda s: "workers.dev" in s.lower(),
+    "webhook_url": lambda s: "hook" in s,
 }
 
 
@@ -61,3 +119,20 @@ def scan(values: Iterable[str | None]) -> dict[str, list[str]]:
         for kind in private_kinds(value):
             found.setdefault(kind, []).append(value)  # type: ignore[arg-type]
     return found
+
+
+class PrivateValueError(BloqrError):
+    """Rows about to be published hold a private value; the message names where, never the value."""
+
+
+def first_private(rows: Iterable[tuple[object, str, str | None]]) -> tuple[object, str, str] | None:
+    """(row id, column, kind) of the first (id, column, value) row holding a private value, else None."""
+    seen: set[str] = set()
+    for row_id, column, value in rows:
+        if not value or value in seen:
+            continue
+        seen.add(value)
+        kinds = private_kinds(value)
+        if kinds:
+            return row_id, column, kinds[0]
+    return None

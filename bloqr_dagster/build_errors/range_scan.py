@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bloqr_dagster.build_errors import privacy
 from bloqr_dagster.build_errors.ranges import BuildIdRange
 from bloqr_dagster.build_errors.stores.base import Build, BuildStore
 from bloqr_dagster.warehouse import lake
@@ -171,10 +172,25 @@ def categorize_range(store: BuildStore, rng: BuildIdRange, failed: dict[int, dat
     for build_id in sorted(failed.keys() - seen):  # failed builds without a log
         add(build_id, failed[build_id], None, True)
     cols["rules_version"] = [rules.version] * len(build_id_c)
+    refuse_private_rows(rng.key, build_id_c, group_c, sample_c)
     table = pa.table(cols, schema=schema).sort_by([("build_id", "ascending")])
     lake.write_file(lake_dir, "build_errors", rng.key, table)
     top = [(code, group, n) for (code, group), n in groups.most_common(10)]
     return CategorizeResult(len(failed), errors, categorised, rules.version, top)
+
+
+def refuse_private_rows(key: str, build_ids: list[int], groups: list[str | None],
+                        samples: list[str | None]) -> None:
+    """Raise PrivateValueError, naming the build, the column and the kind of value (never the value),
+    when a row about to be written holds a private value the masking missed: the range is then not
+    published at all (its previous file, if any, stays)."""
+    rows = ((b, column, v) for column, values in (("error_group", groups), ("sample_line", samples))
+            for b, v in zip(build_ids, values, strict=True))
+    found = privacy.first_private(rows)
+    if found is not None:
+        build_id, column, kind = found
+        raise privacy.PrivateValueError(f"range {key}: build {build_id}: {column} holds a private value "
+                                        f"({kind}); the range was not published")
 
 
 def failed_builds_from_store(store: BuildStore, rng: BuildIdRange) -> dict[int, datetime]:

@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES = [
     "bloqr_dagster.cli.builds",
     "bloqr_dagster.cli.backfill",
     "bloqr_dagster.cli.demo",
+    "bloqr_dagster.cli.mcp",
 ]
 
 

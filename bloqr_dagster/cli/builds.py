@@ -1,6 +1,6 @@
 """`bloqr builds`: fill and inspect the build store (embedded SQLite by default, or PostgreSQL).
 
-    bloqr builds generate --builds N [--seed S] [--start-id ID] [--days D] [--planted-out FILE.jsonl]
+    bloqr builds generate --builds N [--seed S] [--start-id ID] [--days D] [--planted-out FILE.jsonl] [--no-spikes]
     bloqr builds show BUILD_ID            print one build and its log ("ISO timestamp<TAB>message")
     bloqr builds info                     the store's URL, newest build id and build counts
 
@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gen.add_argument("--start-id", type=int, help="first build id (default: the store's newest id + 1)")
     gen.add_argument("--days", type=float, default=30.0, help="days the builds' created_at spans (default 30)")
     gen.add_argument("--planted-out", help="write the planted private values here as JSON lines")
+    gen.add_argument("--no-spikes", dest="spikes", action="store_false",
+                     help="a quiet corpus: no day with a failure-category spike (default: every ninth day)")
     gen.set_defaults(func=_generate)
 
     show = sub.add_parser("show", parents=[common], help="print one build and its log")
@@ -72,7 +74,8 @@ def _generate(args: argparse.Namespace) -> int:
         newest = store.max_build_id()
         with progress(args.builds, "generating builds", unit="build") as bar:
             report = generate(store, args.builds, seed=args.seed, start_id=args.start_id, days=args.days,
-                              keep_planted=False, planted_out=args.planted_out, on_batch=bar.update)
+                              keep_planted=False, planted_out=args.planted_out, on_batch=bar.update,
+                              spikes=args.spikes)
         where = redact_url(store.url)
     overlap = newest is not None and report.first_id is not None and report.first_id <= newest
     print(f"generated {report.builds:,} builds (ids {report.first_id}..{report.last_id}): "

@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-DEMO_BUILDS = 12_000  # two build-ID ranges of the default width; ~3,000 failed builds
+DEMO_BUILDS = 30_000  # three build-ID ranges of the default width; ~8,000 failed builds over 30 days
 DEMO_SEED = 2026
 DEMO_FIRST_ID = 1
 SAMPLE_SQL = ("SELECT rank, error_code, primary_builds AS builds, error_group FROM error_groups_ranked "
@@ -64,6 +64,22 @@ def generate_corpus(n_builds: int) -> tuple[int, int]:
     return max_id, failed
 
 
+def anomalies_report(paths) -> str:  # noqa: ANN001 - settings.Paths, imported late
+    """What the regression radar flagged over the whole corpus (the generator's spike days)."""
+    from bloqr_dagster.radar.anomalies import read_anomalies
+    from bloqr_dagster.warehouse.query import markdown_table
+
+    found = sorted(read_anomalies(paths), key=lambda a: (a.window_start, a.window_kind, -a.score))
+    if not found:
+        return "Regression radar: no anomaly (no new or spiking error group, no completion-rate drop)."
+    rows = [(a.window_start.strftime("%Y-%m-%d %H:%M"), a.window_kind, a.kind, a.level, a.error_code,
+             (a.error_group or "")[:60], a.builds, a.baseline, a.score) for a in found]
+    return (f"Regression radar: {len(found)} anomal{'y' if len(found) == 1 else 'ies'} "
+            "(error_group_anomalies, completion_rate_anomalies; `bloqr mcp` serves them to an editor):\n"
+            + markdown_table(["window", "per", "kind", "level", "error_code", "error_group", "builds",
+                              "expected", "score"], rows))
+
+
 def run(args: argparse.Namespace) -> int:
     from bloqr_dagster.errors import BloqrError
 
@@ -78,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
-    from bloqr_dagster.defs import build_errors, warehouse
+    from bloqr_dagster.defs import build_errors, radar, warehouse
     from bloqr_dagster.defs.build_errors.partitions import (
         highest_registered_end,
         ranges_to_register,
@@ -89,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from bloqr_dagster.warehouse.query import markdown_table, run_query
 
     width = settings.range_width()
-    defs = dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs())
+    defs = dg.Definitions.merge(build_errors.build_defs(), warehouse.build_defs(), radar.build_defs())
     with dg.DagsterInstance.get() as instance:
         new = ranges_to_register(highest_registered_end(instance), max_id, width, DEMO_FIRST_ID)
         register_ranges(instance, new)
@@ -119,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
                                 "FROM categorization_coverage")
     _say("\nTop error groups:\n" + markdown_table(top.columns, top.rows))
     _say("\nCategorisation coverage:\n" + markdown_table(coverage.columns, coverage.rows))
+    _say("\n" + anomalies_report(paths))
     _say(f"\nThe warehouse (open it read-only; that works while pipelines run): {paths.warehouse}\n"
          f"  .venv/bin/duckdb -readonly {paths.warehouse} \"{SAMPLE_SQL}\"\n"
          f"  models: SELECT model, rows, built_at FROM _bloqr_models;  (README: 'The DuckDB warehouse')\n"

@@ -90,7 +90,7 @@ def _items(args: argparse.Namespace) -> tuple[list, list, str]:
 def _decisions(rules: RuleSet, text_lines: list[str]) -> list[tuple[int | None, str | None]]:
     """Per line: (index of the deciding rule or None, category or None) as a one-line log."""
     from bloqr_dagster.build_errors.detectors import diagnose
-    from bloqr_dagster.build_errors.detectors.masking import clean_line
+    from bloqr_dagster.build_errors.detectors.prefixes import message as clean_line
 
     out = []
     for line in text_lines:
@@ -128,6 +128,7 @@ def _check(args: argparse.Namespace) -> int:
     lines, logs, described = _items(args)
     print(f"checked against {described}\n")
 
+    from bloqr_dagster.build_errors.detectors.prefixes import message
     from bloqr_dagster.cli.progress import progress
 
     claims: dict[str, list[str]] = defaultdict(list)
@@ -150,7 +151,7 @@ def _check(args: argparse.Namespace) -> int:
         if idx is None or idx >= merged.user_count:
             continue
         name = merged.rules[idx].name
-        claims[name].append(f"{label}  {masking.sample(masking.clean_line(text))[:110]}")
+        claims[name].append(f"{label}  {masking.sample(message(text))[:110]}")
         if old != new:
             key = f"{old or '(not an error)'} -> {new or '(not an error)'}"
             changes[name][key] += 1
@@ -188,7 +189,7 @@ def _check_builtin(args: argparse.Namespace) -> int:
     import re
 
     from bloqr_dagster.build_errors.detectors import default_rules
-    from bloqr_dagster.build_errors.detectors.masking import clean_line
+    from bloqr_dagster.build_errors.detectors.prefixes import message as clean_line
     from bloqr_dagster.build_errors.detectors.regex_analysis import split_branches
 
     rules = default_rules()

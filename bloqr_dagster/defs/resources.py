@@ -28,3 +28,8 @@ def bloqr_home() -> BloqrHome:
     if "BLOQR_HOME" in os.environ:
         return BloqrHome(home=dg.EnvVar("BLOQR_HOME"))
     return BloqrHome(home=str(settings.bloqr_home()))
+
+
+def env_or_empty(name: str) -> str | dg.EnvVar:
+    """An EnvVar (read when a run or tick starts) when the variable is set where the code loads, else ""."""
+    return dg.EnvVar(name) if name in os.environ else ""

@@ -13,7 +13,6 @@ History lives in the state database; `export_lake` mirrors it into the lake tabl
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -21,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bloqr_dagster.errors import BloqrError
+from bloqr_dagster.alerts import send_webhook  # noqa: F401 - the shared alert channel, used as health.send_webhook
 from bloqr_dagster.filterlists import statedb
 from bloqr_dagster.filterlists.defaults import SourceSpec
 from bloqr_dagster.filterlists.fetch import FetchError, HttpFetcher
@@ -227,17 +226,3 @@ def alert_payload(alerts: Sequence[HealthResult], recoveries: Sequence[HealthRes
     lines += [f"RECOVERED {r.source}: healthy again" for r in recoveries]
     return {"text": "bloqr filter-list health: " + "; ".join(lines),
             "alerts": [a.to_json() for a in alerts], "recoveries": [r.to_json() for r in recoveries]}
-
-
-def send_webhook(url: str, payload: dict[str, Any], timeout: float = 10.0) -> int:
-    """POST the payload as JSON; raises BloqrError unless the hook answers 2xx (so steps retry)."""
-    import httpx
-
-    try:
-        response = httpx.post(url, content=json.dumps(payload).encode(), timeout=timeout,
-                              headers={"Content-Type": "application/json"})
-    except httpx.HTTPError as exc:
-        raise BloqrError(f"alert webhook {url}: {type(exc).__name__}: {exc}") from None
-    if not 200 <= response.status_code < 300:
-        raise BloqrError(f"alert webhook {url}: HTTP {response.status_code}")
-    return response.status_code

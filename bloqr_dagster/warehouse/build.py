@@ -7,7 +7,9 @@ so the published file is never opened for writing:
 1. take an exclusive file lock (`.warehouse.lock`), so two builders never race;
 2. build into a temporary file in the same folder: a fresh one when every model is rebuilt, else a
    plain copy of the published file so the models that are not selected keep their tables;
-3. (re)build the selected models in dependency order, run their tests, CHECKPOINT, close, fsync;
+3. (re)build the selected models in dependency order, run their tests, refuse to go on when a
+   column that carries log text (error_group, sample_line) holds a private value (privacy.py), then
+   CHECKPOINT, close, fsync;
 4. os.replace() the temporary file over the published one, then fsync the folder.
 
 Step 4 is atomic: a new session sees either the old file or the new one, each complete. A reader
@@ -31,6 +33,7 @@ from typing import Any
 
 import duckdb
 
+from bloqr_dagster.build_errors import privacy
 from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.settings import Paths
 from bloqr_dagster.warehouse.models import Model, ModelTest, Project, load_project
@@ -42,6 +45,8 @@ STORAGE_VERSION = "v1.0.0"
 MODELS_TABLE = "_bloqr_models"  # one row per model: when it was last built, rows, test outcome
 SAMPLE_ROWS = 5
 PREVIEW_ROWS = 10
+LOG_TEXT_COLUMNS = ("error_group", "sample_line")  # masked log text: scanned for private values
+_SCAN_BATCH = 10_000
 Log = Callable[[str], None]
 
 
@@ -158,10 +163,30 @@ def _build_into(temp: Path, project: Project, models: list[Model], paths: Paths,
                 f"{len(result.tests) - len(failed)}/{len(result.tests)} tests passed"
                 + (f" (failed: {', '.join(failed)})" if failed else ""))
             _record(con, model, result)
+        _refuse_private_values(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return report
+
+
+def _refuse_private_values(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise PrivateValueError (nothing is published, the previous warehouse stays) when a log-text
+    column of any table or view holds a private value; the message names where, never the value."""
+    placeholders = ", ".join("?" for _ in LOG_TEXT_COLUMNS)
+    columns = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
+        f"AND table_catalog = current_database() AND column_name IN ({placeholders}) ORDER BY 1, 2",
+        list(LOG_TEXT_COLUMNS),
+    ).fetchall()
+    for table, column in columns:
+        cursor = con.execute(f"SELECT DISTINCT {_quote(column)} FROM {_quote(table)} "
+                             f"WHERE {_quote(column)} IS NOT NULL")
+        while batch := cursor.fetchmany(_SCAN_BATCH):
+            found = privacy.first_private((None, column, value) for (value,) in batch)
+            if found is not None:
+                raise privacy.PrivateValueError(f"{table}.{column} holds a private value ({found[2]}); the "
+                                                "warehouse was not published (the previous one stays)")
 
 
 def _build_model(con: duckdb.DuckDBPyConnection, model: Model, paths: Paths, kind_now: str | None) -> ModelResult:

@@ -81,6 +81,13 @@ TABLES: dict[str, LakeTable] = {
             ("attempts", pa.int32()), ("error", pa.string()),
         ),
         _table(
+            "radar_settings", "radar/radar_settings",
+            "Overrides of the regression radar's baselines and thresholds (window hour or day, setting, "
+            "value); the defaults are in dbt_like_sql/radar_settings.sql.",
+            ("window_kind", pa.string()), ("setting", pa.string()), ("value", pa.float64()),
+            ("set_at", _TS),
+        ),
+        _table(
             "health_checks", "filterlists/source_health",
             "Source health check results, 30 days kept.",
             ("checked_at", _TS), ("source", pa.string()), ("url", pa.string()), ("healthy", pa.bool_()),

@@ -81,3 +81,20 @@ def test_user_errors_are_one_line(tmp_path: Path, capsys):
         code, out, err = run(capsys, *argv)
         assert code == 1, argv
         assert err.startswith("bloqr builds: ") and expected in err and err.count("\n") == 1, err
+
+
+def test_no_spikes_generates_the_same_days_without_the_planted_spike(tmp_path: Path, capsys):
+    """Day 4 of a corpus is a lockfile-spike day; --no-spikes draws it from the normal mix."""
+    from bloqr_dagster.build_errors.detectors import diagnose
+
+    lockfile = {}
+    for flag in ([], ["--no-spikes"]):
+        url = f"sqlite:///{tmp_path / ('quiet' if flag else 'spiky') / 'builds.sqlite'}"
+        # 9 days of 400 builds: day 4 holds ids 1601..2000
+        code, _, _ = run(capsys, "builds", "--store", url, "generate", "--builds", "3600", "--days", "9",
+                         "--seed", "3", *flag)
+        assert code == 0
+        with open_store(url) as store:
+            codes = [diagnose(text).primary for _, text in store.stream_logs(1601, 2000)]
+        lockfile[bool(flag)] = sum(1 for p in codes if p and p.error_code == "lockfile_out_of_sync")
+    assert lockfile[False] > 2 * lockfile[True] > 0, lockfile

@@ -269,11 +269,15 @@ def test_generic_summaries_follow_the_platform_stage(marker: str, code: str) -> 
     assert d.primary is not None and d.primary.line_no == 3
 
 
-def test_connection_refused_ranks_below_the_build_error() -> None:
+def test_a_refused_local_connection_is_the_build_error_the_prerender_line_summarises() -> None:
+    """Next.js prints `Error occurred prerendering page` and then the error: the error is the cause. A refused
+    connection to this machine (a database the build expected) is not a network failure; to a host it is."""
     log = "\n".join([
         "Error occurred prerendering page \"/blog\". Read more: https://nextjs.org/docs/messages/prerender-error",
         "Error: connect ECONNREFUSED 127.0.0.1:5432",
     ])
     d = diagnose(log)
-    assert d.primary is not None and d.primary.error_code == "build_command_failed" and d.primary.line_no == 1
-    assert d.errors[1].error_code == "network_error"
+    assert [e.error_code for e in d.errors] == ["build_command_failed", "build_command_failed"]
+    assert d.primary is not None and d.primary.line_no == 2
+    remote = diagnose("Error: connect ECONNREFUSED 104.16.0.35:443")
+    assert remote.primary is not None and remote.primary.error_code == "network_error"

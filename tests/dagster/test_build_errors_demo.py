@@ -30,6 +30,7 @@ def test_demo_builds_everything_and_is_idempotent(tmp_path: Path) -> None:
     assert "check no_private_values: passed" in first
     assert "Top error groups:" in first and "| rank | error_code | builds | error_group |" in first
     assert "Categorisation coverage:" in first
+    assert "Regression radar: " in first  # what the radar flagged (tests/radar: the spike days themselves)
     assert str(home / "warehouse.duckdb") in first and "make ui" in first
     assert (tmp_path / "dagster_home" / "dagster.yaml").exists()
     rows = pq.read_table(home / "lake" / "build_errors").num_rows

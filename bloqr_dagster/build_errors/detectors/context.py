@@ -66,7 +66,7 @@ _BANNERS = re.compile(
 _RUNNERS = {"npx", "bunx", "pnpx", "exec", "dlx", "x"}
 PACKAGE_MANAGERS = {"npm", "pnpm", "yarn", "bun", "pip", "pip3", "uv", "poetry", "pipenv", "bundle", "gem",
                     "composer", "corepack", "deno"}
-_INSTALL_VERBS = {"install", "i", "ci", "clean-install", "add", "sync", "update", "restore"}
+_INSTALL_VERBS = {"install", "i", "ci", "clean-install", "add", "sync", "update", "restore", "lock"}
 # Programs whose echo is a command line (first word after runners).
 KNOWN_TOOLS = {
     "node", "python", "python3", "git", "docker", "make", "sh", "bash", "cd", "vite", "next", "astro", "nuxt",

@@ -27,8 +27,9 @@ from itertools import compress
 from bloqr_dagster.build_errors.detectors import masking
 from bloqr_dagster.build_errors.detectors.context import STAGE_CATEGORY, Marker
 from bloqr_dagster.build_errors.detectors.model import FINISHED_SEGMENT_PENALTY, Diagnosis, ErrorHit, Rule
+from bloqr_dagster.build_errors.detectors.prefixes import message
 from bloqr_dagster.build_errors.detectors.rules.general import tool_category
-from bloqr_dagster.build_errors.detectors.ruleset import RuleSet, group_of
+from bloqr_dagster.build_errors.detectors.ruleset import RuleSet, group_of, sample_of
 
 MAX_ERRORS = 1000  # distinct errors listed per log
 BATCH_LINES = 8192  # lines per feed() when reading an iterable
@@ -46,7 +47,8 @@ class Scanner:
         self.segment = 0
         self.first_failed: int | None = None  # the first segment a platform summary says failed
         self.index: dict[tuple[str, str, str, int], int] = {}
-        # per distinct error: [line_no, code, group, tool, sample, count, weight, segment]
+        # per distinct error: [line_no, code, group, tool, sample, count, weight, segment]; a hit carries its
+        # cleaned line instead of the sample until it is listed (the sample is made once per distinct error)
         self.entries: list[list] = []
         self.dropped = 0
         self.overflow_best: list | None = None  # the best hit among those not listed
@@ -72,12 +74,12 @@ class Scanner:
                 if d.segment:
                     self.segment += 1
                 continue
-            idx, code, tool, group, sample = d[:5]
+            idx, code, tool, group, clean = d[:5]
             if tool is None or code is None:  # depends on where in the build the line is
                 code, tool = self._in_context(d)
             if idx in special:
                 rule = rules.rules[idx]
-                hit = [base + i + 1, code, group, tool, sample, 1, rule.weight, self.segment]
+                hit = [base + i + 1, code, group, tool, clean, 1, rule.weight, self.segment]
                 if rule.summary and self.first_failed is None:
                     self.first_failed = self.segment
                 if rule.causes and self._look_ahead(rule, lines, i, hit):
@@ -88,7 +90,7 @@ class Scanner:
             if k is not None:
                 entries[k][5] += 1
             else:
-                self._add([base + i + 1, code, group, tool, sample, 1, rules.weights[idx], self.segment])
+                self._add([base + i + 1, code, group, tool, clean, 1, rules.weights[idx], self.segment])
         self.offset += len(lines)
 
     def _in_context(self, d: tuple) -> tuple[str, str]:
@@ -116,6 +118,7 @@ class Scanner:
         if k is not None:
             self.entries[k][5] += 1
         elif len(self.entries) < MAX_ERRORS:
+            hit[4] = sample_of(hit[4])
             self.index[key] = len(self.entries)
             self.entries.append(hit)
         else:
@@ -147,7 +150,7 @@ class Scanner:
     @staticmethod
     def _apply_cause(rule: Rule, following: list[str], hit: list) -> bool:
         for raw in following:
-            nxt = masking.clean_line(raw)
+            nxt = message(raw)
             if not nxt:
                 continue
             for c in rule.causes:
@@ -177,7 +180,7 @@ class Scanner:
         primary = errors[best]
         over = self.overflow_best
         if over is not None and weight(over) > weight(entries[best]):
-            primary = ErrorHit(over[0], over[1], over[2], over[3], over[4], over[5])
+            primary = ErrorHit(over[0], over[1], over[2], over[3], sample_of(over[4]), over[5])
         return Diagnosis(errors, primary, self.dropped)
 
 

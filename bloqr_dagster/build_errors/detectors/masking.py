@@ -41,7 +41,7 @@ _PREFIX_RE = re.compile(
       | \d+(?=\ (?:verbose|verb|info|silly|http|timing|error|warn|notice)\ )
       | @?[\w.-]+(?:/[\w.-]+)?:(?:build|dev|lint|test|typecheck|type-check|check-types|deploy|compile|
             generate|postinstall|prepare|start|check):?[\w-]*:(?=\ )
-    )(?:[ \t]*\|[ \t]?|\t|[ \t]+|$))+""",
+    )(?:[ \t]*\|[ \t]?|\t|[ \t]+|$))++""",  # possessive: the prefix is taken whole or not at all
     re.X,
 )
 
@@ -66,43 +66,84 @@ def clean_line(raw: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Token grammar shared by the privacy scrub and the normaliser.
 
+# Top-level domains a public host name ends in (the `host` group token and scheme-less URLs).
+_TLDS = r"""com|org|net|io|dev|app|co|ai|me|xyz|cloud|tech|site|info|biz|us|uk|de|fr|jp|cn|ru|in|br|eu|nl|se|ch|au
+    |ca|be|it|es|pl|cz|tv|gg|so|ly|fm|page|run|host|online|store|blog|edu|gov|internal|local|lan|corp"""
+
+# Values that must never leave the engine. Each credential pattern keeps its key, flag or scheme
+# (`DB_PASS=`, `--password `, `Authorization: Bearer `) and masks the value, named in `<kind>_v`.
 _PRIVATE = r"""
  (?P<ph><[A-Z][A-Z_]*>)
+|(?P<pemkey>-----BEGIN\ [A-Z0-9 ]{0,40}PRIVATE\ KEY(?:\ BLOCK)?-----(?P<pemkey_v>.*))
+|(?P<credurl>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/@'"`<>]{1,256}@[^\s'"`<>]*)
 |(?P<url>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
-|(?P<scp>\b[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
-|(?P<email>\b[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
-|(?P<bearer>(?i:\b(?:bearer|basic|token)\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})
-|(?P<secret>\b(?=[\w-]++["']?\s*[:=])(?i:(?=[\w-]*?(?:token|secret|passw(?:or)?d|api[_-]?key|credential|auth)))
-    [\w-]++["']?\s*[:=]\s*["']?(?!<)[^\s"',;]{4,})
-|(?P<knowntoken>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}
-    |xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|npm_[A-Za-z0-9]{30,}|cf[a-z]{0,3}[-_][A-Za-z0-9_-]{30,}
-    |(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9_-]{16,}))
+|(?P<credhost>(?<![\w/:.%+-])[\w.%+-]++:[^\s@/'"`<>]{1,128}@[\w-]++(?:\.[\w-]++)++)
+|(?P<scp>(?<![\w.-])[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
+|(?P<gitident>(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*+\.\(none\))
+|(?P<prompt>(?<![\w.-])[\w.-]++@[\w-]++(?:\.[\w-]++)*+(?=:[~/]))
+|(?P<email>(?<![\w.+%-])[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
+|(?P<authhdr>(?i:\b(?:proxy-)?authorization|\bx-(?:api-key|auth-token|access-token|goog-api-key|amz-security-token)
+    |\bprivate-token|\bapi-key)["']?\s*[:=]\s*["']?(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+
+    (?P<authhdr_v>(?!<)(?![a-z]+(?:\s|$))[^\s"'`,;]+))
+|(?P<cookie>(?i:\b(?:set-)?cookie)\s*:\s*(?P<cookie_v>(?!<)[^\n]+))
+|(?P<bearer>(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*+(?:=["']|(?![\w.~+/=-])))[\w.~+/=-]{6,}
+    |(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})
+|(?P<secret>(?<![\w.-])(?=[\w.-]++["']?\s*[:=])(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
+    |api[_-]?key|accountkey|[_.-]key(?![a-z])|credential|auth|private[_-]?key|signature|cookie|session[_-]?id
+    |salt(?![a-z])|dsn(?![a-z])|webhook)))
+    [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++(?![A-Za-z][a-z]*(?:[\s.,;]|$)))
+    (?P<secret_v>"(?!<)[^"\n]{1,256}"|'(?!<)[^'\n]{1,256}'|["']?(?!<)(?!\d{3}(?!\w))[^\s"',;]+))
+|(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api-?key|auth
+    |credential|cookie|username))[\w-]++(?<!-stdin)(?<!-file)(?:=|\s+)
+    (?P<flagsecret_v>(?!--|-\w(?!\S)|<)(?:"[^"\n]{1,256}"|'[^'\n]{1,256}'|[^\s"',;]+)))
+|(?P<knowntoken>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|gl(?:pat|dt|rt|ptt|cbt|imt|oas|soat|ft)-[\w-]{20,}
+    |xox[abposre]-[\w-]{10,}|xapp-[\w-]{10,}|(?:A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}
+    |AIza[\w-]{30,}|ya29\.[\w-]{20,}|npm_[A-Za-z0-9]{30,}|pypi-[\w-]{50,}|hf_[A-Za-z0-9]{30,}|do[opr]_v1_[a-f0-9]{64}
+    |SG\.[\w-]{16,}\.[\w-]{30,}|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|dckr_pat_[\w-]{20,}|glc_[A-Za-z0-9+/]{30,}={0,2}
+    |sntry[su]_[\w+/=]{30,}|lin_api_[A-Za-z0-9]{30,}|figd_[\w-]{30,}|nfp_[A-Za-z0-9]{30,}|rubygems_[a-f0-9]{48}
+    |pscale_(?:tkn|pw|oauth)_[\w.-]{30,}|dp\.(?:pt|st|sa|ct|scrt)\.[A-Za-z0-9]{30,}|hvs\.[\w-]{20,}
+    |whsec_[A-Za-z0-9+/=]{20,}|cf[a-z]{0,3}[-_][A-Za-z0-9_-]{30,}|sk-ant-[\w-]{20,}
+    |(?:sk|pk|rk)[-_](?:live|test|proj|svcacct|admin)?[-_]?[A-Za-z0-9_-]{16,}))
+|(?P<jwt>\beyJ[\w-]{8,}+\.[\w-]{8,}+(?:\.[\w-]++)?)
 |(?P<integrity>\bsha(?:1|256|384|512)-[A-Za-z0-9+/]{16,}={0,2})
+|(?P<awskey>(?<![\w/+=])(?=[A-Za-z0-9/+]{40}(?![\w/+=]))(?=[A-Za-z0-9/+]{0,39}\d)(?=[A-Za-z0-9/+]{0,39}[A-Z])
+    (?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9]{0,39}[/+])[A-Za-z0-9/+]{40})
 |(?P<apipath>/(?:client/v4/)?(?:accounts|zones|user|memberships)/[^\s)"'`,]*)
 |(?P<acctkv>(?i:\baccount[_-]?id)["']?\s*[:=]\s*["']?(?!<)[\w-]+)
 |(?P<zonekv>(?i:\bzone[_-]?id)["']?\s*[:=]\s*["']?(?!<)[\w-]+)
 |(?P<wname>(?:--name[= ]|--script-name[= ]|\bname\s*=\s*")(?!<)[^\s`'"]+)
 |(?P<wquoted>(?i:\b(?:worker(?:\s+name)?|script(?:\s+name)?|system\s+expected|service)\s+)"(?!<)[^"\s]+")
 |(?P<wverb>\b(?:Uploaded|Published|Deployed|Uploading|Deploying)\s+(?!<)[A-Za-z0-9][\w-]*(?=\s+\(\d|\s+triggers))
-|(?P<devhost>\b[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
+|(?P<inthost>(?<![\w.@/-])(?=(?:[A-Za-z0-9-]++\.)*?(?:[A-Za-z0-9-]*-)?(?i:internal|corp|intra(?:net)?|lan|local
+    |localdomain|private|priv|svc|cluster)(?:\.|(?![\w-])))(?=[A-Za-z0-9-]++\.)(?:[A-Za-z0-9-]++\.)+[A-Za-z0-9-]++
+    (?P<inthost_p>:\d{1,5})?(?![\w-]|\.[\w-]))
+|(?P<devhost>(?<![\w.-])[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
+|(?P<nourl>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?::\d{1,5})?
+    /[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
 |(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)
 |(?P<hexlong>\b[0-9a-fA-F]{32,}\b)
 |(?P<longtoken>(?<![\w-])(?=[\w-]{32})(?:(?=[a-z0-9_-]*+[A-Z])(?=[A-Z0-9_-]*+[a-z])(?=[A-Za-z_-]*+\d)
-    [A-Za-z0-9_-]{32,}|(?=(?:[a-z_-]*+\d){3})[a-z0-9_-]{32,})={0,2}(?![\w-]))
-|(?P<b64>(?<![\w/+])(?=[A-Za-z0-9+/]{40})(?=(?:[A-Za-z+/]*+\d){3})(?=[a-z0-9+/]*+[A-Z])
+    [A-Za-z0-9_-]{32,}|(?=(?:[a-z_-]*+\d){3}+)[a-z0-9_-]{32,})={0,2}(?![\w-]))
+|(?P<b64>(?<![\w/+])(?=[A-Za-z0-9+/]{40})(?=(?:[A-Za-z+/]*+\d){3}+)(?=[a-z0-9+/]*+[A-Z])
     [A-Za-z0-9+][A-Za-z0-9+/]{39,}={0,2}(?![\w/+]))
 |(?P<ipv6>(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}
     |(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?
     |::(?:[fF]{4}:)?[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{1,4}){0,5})(?![\w:]))
-|(?P<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]))
+|(?P<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d))
+|(?P<winuser>(?i:[A-Za-z]:[\\/]{1,2}(?:Users|Documents\ and\ Settings)[\\/]{1,2})(?!<)
+    (?:[^\\/\s'"`<>|]++(?:\ [^\\/\s'"`<>|]++){0,3}+(?=[\\/])|[^\\/\s'"`<>|,;()]*+)[^\s'"`<>|,;()]*+)
 |(?P<winpath>(?<![\w])[A-Za-z]:[\\/][^\s'"`<>|,;()]*|\\\\[\w.$-]+\\[^\s'"`<>|,;()]*)
 |(?P<home>~/[^\s'"`<>,;()]*)
+|(?P<unixuser>/(?:home|Users|export/home)/(?!<)(?:[^/\s'"`<>:;,]++(?:\ [^/\s'"`<>:;,]++){0,3}+(?=/)
+    |[^/\s'"`<>:;,()]*+)[\w.@+%=~\[\]/-]*+(?P<uloc>:\d+(?::\d+)?)?)
 |(?P<abspath>(?<![\w.:/~\\<>@\-])/[\w.@+%=~\[\]-][\w.@+%=~\[\]/-]*(?P<aloc>:\d+(?::\d+)?)?)
-"""
+|(?P<kvrandom>(?<=[=:"'])(?!<)(?=[\w+/-]{20})(?=(?:[A-Za-z_+/-]*+\d){3}+)(?=[a-z\d_+/-]*+[A-Z])(?=[A-Z\d_+/-]*+[a-z])
+    [\w+/-]{20,}={0,2}(?![\w+/=-]))
+""".replace("%TLDS%", _TLDS)
 
 _STRUCTURAL = r"""
 |(?P<pkgver>(?<![\w/.@-])(?P<pkgname>(?:@[\w.-]++/)?[A-Za-z0-9][\w.-]*+)@(?P<pkgspec>npm:[^\s"',)]+
-    |workspace:[^\s"',)]*|file:[^\s"',)]*|link:[^\s"',)]*|"[^"]*"|[\^~<>=]*v?\d[\w.+-]*
+    |workspace:[^\s"',)]*|file:[^\s"',)]*|link:[^\s"',)]*|"[^"]*"|[\^~<>=]*v?\d[\w.+-]*(?<![.-])
     |latest|next|canary|beta|\*)(?![\w]))
 |(?P<relfile>(?<![\w/.@~-])(?=[\w.@+~\[\]-]*+/)(?:\.{1,2}/)*(?:[\w.@+~\[\]-]+/)+[\w.@+~\[\]-]*\.[A-Za-z]\w{0,9}
     (?P<rloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
@@ -110,21 +151,30 @@ _STRUCTURAL = r"""
 |(?P<barefile>(?<![\w/.@~-])(?P<bname>[\w+~-]*+(?:\.[\w+~-]++)*?\.(?:d\.ts|[cm]?[jt]sx?|vue|svelte|astro|css|scss|sass|less
     |html?|json5?|jsonc|toml|ya?ml|mdx?|py|rb|go|rs|lock|lockb|txt|wasm|map|sh|ps1|cfg|ini|xml|php))
     (?P<bloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
-|(?P<host>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:com|org|net|io|dev|app|co|ai|me|xyz
-    |cloud|tech|site|info|biz|us|uk|de|fr|jp|cn|ru|in|br|eu|nl|se|ch|au|ca|be|it|es|pl|cz|tv|gg|so|ly
-    |fm|page|run|host|online|store|blog|edu|gov|internal|local|lan|corp))(?![\w.-])(?P<port>:\d{1,5})?)
-|(?P<pidhex>\[\d+:0x[0-9a-fA-F]+\])
+|(?P<host>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?![\w.-])(?P<port>:\d{1,5})?)
+|(?P<pidhex>\[\d+:(?:0x[0-9a-fA-F]+|[0-9A-F]{8,16})\])
+|(?P<parenloc>\(\d{1,6}[,:]\d{1,5}\))
 |(?P<nodepid>\((?:node|bun|deno):\d+\))
 |(?P<hex0x>\b0x[0-9a-fA-F]+\b)
 |(?P<shortsha>\b(?=[0-9a-f]{0,11}[a-f])(?=[0-9a-f]{0,11}\d)[0-9a-f]{7,12}\b)
 |(?P<errno>\berrno\s+-?\d+)
+|(?P<linecol>(?:(?<=[Ll]ine\ )|^)\d{1,6}:\d{1,5}(?=:?\s))
 |(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\])
 |(?P<exit>(?i:\b(?:exit(?:ed)?(?:\s+with)?(?:\s+error)?(?:\s+code|\s+status)?|error\s+code|with\s+code
     |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
 |(?P<isodate>\b\d{4}-\d\d-\d\d(?:[T_ ]\d\d[:_]\d\d[:_]\d\d(?:[._]\d+)?Z?)?\b)
 |(?P<clock>\b\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\s?[AP]M)?\b)
-|(?P<duration>(?<![\w.])(?:\d+h(?:\d+m)?(?:\d+s)?|\d+m\d+(?:\.\d+)?s|\d+(?:\.\d+)?(?:ms|s|m|h))(?![\w.]))
-|(?P<qrange>"[\^~<>=*\s]*v?\d[\w.*]*(?:\s*(?:\|\||-|,)?\s*[\^~<>=]*\s*v?\d[\w.*]*)*")
+|(?P<duration>(?<![\w.])(?:\d+h(?:\d+m)?(?:\d+s)?|\d+m\d+(?:\.\d+)?s|\d+(?:\.\d+)?(?:ms|s|m|h)
+    |\d+(?:\.\d+)?\ (?:secs?|seconds?|mins?|minutes?)(?![\w]))(?![\w.]))
+|(?P<qident>(?:(?<=[Pp]roperty\ )|(?<=[Nn]ame\ )|(?<=[Vv]ariable\ )|(?<=[Ii]dentifier\ )|(?<=[Ff]unction\ )
+    |(?<=[Mm]ethod\ )|(?<=[Pp]arameter\ )|(?<=[Mm]ember\ )|(?<=[Ee]xport\ )|(?<=[Ii]mport\ )|(?<=reading\ )
+    |(?<=assign\ to\ )|(?<=[Ff]ield\ )|(?<=[Aa]rgument\ )|(?<=TS\d{4}:\ )|(?<=TS\d{5}:\ ))
+    (?:'[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+'|"[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+"
+    |`[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+`)
+    |'[A-Za-z_$][\w$]*+'(?=\s++(?:is|are)\s++(?:defined|declared|assigned|not\ defined|possibly|never|already|missing)))
+|(?P<qtype>(?<=[Tt]ype\ )(?:'(?!<)[^'\n]{1,200}'|"(?!<)[^"\n]{1,200}"))
+|(?P<qmodule>(?:(?<=[Mm]odule\ )|(?<=resolve\ )|(?<=[Pp]ackage\ ))(?:'(?!<)[^'\s]{1,200}'|"(?!<)[^"\s]{1,200}"))
+|(?P<qrange>"[\^~<>=*\s]*+v?\d[\w.*]*+(?:\s*+(?:\|\||-|,)?\s*+[\^~<>=]*+\s*+v?\d[\w.*]*+)*+")
 |(?P<range>(?<![\w.\-])(?:[\^~]|[<>]=?)\s?v?\d[\w.*]*)
 |(?P<kwver>(?i:\b(?:python|node(?:\.js|js)?|npm|pnpm|yarn|bun|ruby|go|java|php|deno)(?:\s+version)?
     (?:\s+(?:set\s+to|is))?\s+)v?\d+(?:\.[\dx]+)*(?!\w|\.\w))
@@ -132,8 +182,15 @@ _STRUCTURAL = r"""
     (?!\w|\.\w))
 |(?P<vshort>(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w))
 |(?P<num>(?<![\w.])\d+(?:,\d{3})*\.\d+(?!\w|\.\w))
+|(?P<httpcode>(?:(?<=ERR!\ )|(?<=error\ )|(?<=Error\ )|(?<=http\ )|(?<=GET\ )|(?<=PUT\ )|(?<=POST\ )
+    |(?<=HEAD\ )|(?<=PATCH\ )|(?<=DELETE\ )|(?<=error:\ )|(?<=-\ )|(?<=returned\ a\ )|(?<=status:\ )
+    |(?<=status\ )|(?<=\[)(?=\d{3}\])
+    |(?=\d{3}\s++(?i:not\ found|unauthori[sz]ed|forbidden|internal\ server\ error|bad\ request|bad\ gateway
+    |service\ unavailable|gateway\ time-?out|too\ many\ requests|conflict|payment\ required|method\ not\ allowed
+    |unprocessable|not\ acceptable|gone|precondition|request\ time-?out|proxy\ authentication)))
+    (?<![\w.])[45]\d\d(?!\w|\.\w))
 |(?P<int>(?<![\w.])\d+(?!\w|\.\w))
-"""
+""".replace("%TLDS%", _TLDS)
 
 # Python's regex engine tries every alternative at every position, so the ~45 token patterns are
 # arranged for speed (the result is the same as one flat alternation in this order):
@@ -144,21 +201,26 @@ _STRUCTURAL = r"""
 _GUARD = r"(?=\S)(?:(?<!\w)|(?!\w))"
 _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"<", ("ph",)),
-    (r"/", ("apipath", "abspath")),
-    (r'"', ("qrange",)),
-    (r"[\[(]", ("pidhex", "nodepid", "keep")),
-    (r"[~\\^<>-]", ("wname", "home", "winpath", "range")),
+    (r"/", ("unixuser", "apipath", "abspath")),
+    (r"['\"`]", ("qident", "qtype", "qmodule", "qrange")),
+    (r"[\[(]", ("pidhex", "parenloc", "nodepid", "keep")),
+    (r"[~\\^<>-]", ("pemkey", "flagsecret", "wname", "home", "winpath", "range")),
     (r"[.@]", ("pkgver", "relfile", "reldir", "barefile")),
-    (r"\d", ("uuid", "hexlong", "longtoken", "b64", "ipv6", "ipv4", "pkgver", "relfile", "reldir", "barefile",
-             "host", "shortsha", "hex0x", "isodate", "clock", "duration", "version", "num", "int")),
-    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "email", "pkgver")),
-    (r"[A-Za-z](?=[\w.+~-]*+(?::/|:\\))", ("url", "winpath")),
-    (r"[A-Za-z_](?=[\w.@+~\[\]-]*+/)", ("relfile", "reldir")),
-    (r"[A-Za-z_](?=[\w+~-]*+\.)", ("devhost", "barefile", "host")),
+    (r"\d", ("awskey", "uuid", "hexlong", "longtoken", "b64", "ipv6", "ipv4", "pkgver", "relfile",
+             "reldir", "barefile", "host", "shortsha", "hex0x", "linecol", "isodate", "clock", "duration", "version", "num",
+             "httpcode", "int")),
+    (r"[A-Za-z_](?=[\w.%+-]*+:[^\s@/]*+@)", ("credhost",)),
+    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "gitident", "prompt", "email", "pkgver")),
+    (r"[A-Za-z](?=[\w.+~-]*+(?::/|:\\))", ("credurl", "url", "winuser", "winpath")),
+    (r"[A-Za-z](?=[A-Za-z0-9]*+[+/])", ("awskey",)),
+    (r"[A-Za-z_](?=[\w.@+~\[\]-]*+/)", ("nourl", "relfile", "reldir")),
+    (r"[A-Za-z_](?=[\w+~-]*+\.)", ("jwt", "inthost", "devhost", "barefile", "host")),
     (r"[A-Za-z_](?=[\w-]*?\d)", ("knowntoken", "integrity", "uuid", "hexlong", "longtoken", "b64", "ipv6", "shortsha",
                                "version", "vshort")),
-    (r"[A-Za-z]", ("bearer", "secret", "acctkv", "zonekv", "wname", "wquoted", "wverb", "errno", "keep", "exit",
-                   "kwver")),
+    (r"[A-Za-z_]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "acctkv", "zonekv", "wname", "wquoted",
+                   "wverb", "errno", "keep", "exit", "kwver")),
+    # A random-looking value right after `=` or `:` (`FOO=AbC...`, `"id":"AbC..."`).
+    (r"(?<=[=:])[\w+/]|(?<=[=:][\"'])[\w+/]", ("kvrandom",)),
 )
 
 
@@ -185,10 +247,11 @@ _DIGIT_CLUSTERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("pkgver", "relfile", "reldir", "barefile", "host"), r"(?=\S*?(?:[@/]|\.[^\W\d_]))"),
 )
 _WORD_FIRST_LETTERS = {
-    "bearer": "bBtT", "acctkv": "aA", "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
+    "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "acctkv": "aA",
+    "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
     "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD",
 }
-_SECRET_NEEDS = r"""[\w-]++["']?\s*[:=]"""
+_SECRET_NEEDS = r"""(?<![\w.-])[\w.-]++["']?\s*[:=]"""
 
 
 def _shape_bodies(source: str) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -253,7 +316,7 @@ def _assemble(source: str, *, fast: bool = True) -> re.Pattern[str]:
                                                     for first, bodies in shapes) + ")", re.X)
     looking, last, other = [], "", []
     for first, bodies in shapes:
-        if first == "[A-Za-z]":
+        if first == "[A-Za-z_]":
             unknown = [n for n, _ in bodies if n not in _WORD_FIRST_LETTERS and n != "secret"]
             if unknown:
                 raise ValueError(f"no first letters declared for token patterns {unknown}")
@@ -277,9 +340,11 @@ _GROUP_RE = _assemble(_PRIVATE + _STRUCTURAL)
 # fails it cannot hold one and skips the scrub (most normalised groups, many samples). Keep it in
 # step with _PRIVATE when adding a token kind.
 _EMAILISH_RE = re.compile(r"[\w.+%-]@[\w-]")  # email and scp (`git@host:`), not `<PACKAGE>@<VERSION>`
-_PRIVATE_WORDS = ("bearer", "basic", "token", "secret", "passw", "api_key", "api-key", "apikey", "credential",
-                  "auth", "account", "zone", "worker", "script", "service", "expected", "uploaded", "published",
-                  "deployed", "uploading", "deploying", ".dev")
+_PRIVATE_WORDS = ("bearer", "basic", "token", "secret", "pass", "pwd", "key", "credential", "auth", "cookie",
+                  "session", "signature", "salt", "dsn", "webhook", "private", "priv", "begin", "eyj", "login",
+                  "mysql", "mariadb", "sshpass", "curl", "account", "zone", "worker", "script", "service", "expected",
+                  "uploaded", "published", "deployed", "uploading", "deploying", ".dev", "(none)", "internal",
+                  "corp", "intra", "local", "lan", "svc", "cluster")
 _IPV4_HINT_RE = re.compile(r"\d\.\d+\.\d+\.\d")
 _PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z_]*>")
 _LONG_TOKEN_CHARS = 15  # knowntoken/integrity/uuid/hex/longtoken/b64 are all at least this long (xoxb-...)
@@ -353,25 +418,37 @@ def _kind(m: re.Match[str]) -> tuple[str, str]:
     return kind, f"__{copy}" if copy else ""
 
 
+_VALUE_MASKED = {"pemkey": "<TOKEN>", "authhdr": "<TOKEN>", "cookie": "<TOKEN>", "secret": "<TOKEN>",
+                 "flagsecret": "<TOKEN>"}
+_WHOLE_MASKED = {
+    "url": "<URL>", "scp": "<URL>", "credurl": "<URL>", "credhost": "<URL>", "nourl": "<URL>", "email": "<EMAIL>",
+    "gitident": "<EMAIL>", "prompt": "<EMAIL>", "knowntoken": "<TOKEN>", "jwt": "<TOKEN>", "awskey": "<TOKEN>",
+    "kvrandom": "<TOKEN>", "longtoken": "<TOKEN>", "b64": "<TOKEN>", "integrity": "<HASH>", "devhost": "<HOST>",
+    "uuid": "<HEX>", "winpath": "<PATH>", "winuser": "<PATH>", "home": "<PATH>",
+}
+
+
+def _masked_value(value: str, placeholder: str) -> str:
+    """`placeholder` in place of a value, its quotes kept (`"<TOKEN>"`), its whitespace too."""
+    if value[:1] in "\"'":
+        return value[0] + placeholder + (value[0] if len(value) > 1 and value[-1] == value[0] else "")
+    return (" " if value[:1] == " " else "") + placeholder
+
+
 def _private(m: re.Match[str]) -> str | None:
     """Replacement for a privacy token, or None when the match is not one."""
     kind, sfx = _kind(m)
     text = m.group(0)
+    whole = _WHOLE_MASKED.get(kind)
+    if whole is not None:
+        return whole
+    if kind in _VALUE_MASKED:
+        cut = m.start(kind + "_v" + sfx) - m.start()
+        return text[:cut] + _masked_value(text[cut:], _VALUE_MASKED[kind])
     if kind == "ph":
         return text
-    if kind in ("url", "scp"):
-        return "<URL>"
-    if kind == "email":
-        return "<EMAIL>"
     if kind == "bearer":
         return text.split(None, 1)[0] + " <TOKEN>"
-    if kind == "secret":
-        key = re.match(r"""[\w-]+["']?\s*[:=]\s*["']?""", text)
-        return (key.group(0) if key else "") + "<TOKEN>"
-    if kind == "knowntoken":
-        return "<TOKEN>"
-    if kind == "integrity":
-        return "<HASH>"
     if kind == "apipath":
         return _api_path(text)
     if kind in ("acctkv", "zonekv"):
@@ -384,22 +461,16 @@ def _private(m: re.Match[str]) -> str | None:
         return text[: text.index('"')] + '"<WORKER_NAME>"'
     if kind == "wverb":
         return text.split(None, 1)[0] + " <WORKER_NAME>"
-    if kind == "devhost":
-        return "<HOST>"
-    if kind == "uuid":
-        return "<HEX>"
+    if kind == "inthost":
+        return "<HOST>" + (":<PORT>" if m.group("inthost_p" + sfx) else "")
     if kind == "hexlong":
         return _hex_placeholder(text)
-    if kind in ("longtoken", "b64"):
-        return "<TOKEN>"
     if kind == "ipv6":
         return "<IP>" if text.count(":") >= 2 and text != "::" else text
     if kind == "ipv4":
         return "<IP>" if all(int(o) <= 255 for o in text.split(".")) else text
-    if kind in ("winpath", "home"):
-        return "<PATH>"
-    if kind == "abspath":
-        loc = m.group("aloc" + sfx)
+    if kind in ("abspath", "unixuser"):
+        loc = m.group(("aloc" if kind == "abspath" else "uloc") + sfx)
         return ("<FILE>" if loc else "<PATH>") + _loc(loc)
     return None
 
@@ -415,6 +486,13 @@ def _pkg_spec(spec: str) -> str:
     if spec[:1] in "^~<>=*":
         return "<RANGE>"
     return "<VERSION>"
+
+
+# Quoted names after a word that says what they are (`Property 'foo'`, `type 'Bar'`, `module 'x'`);
+# language keywords and built-in type names name the error kind and stay.
+_QUOTED = {"qident": "<IDENTIFIER>", "qtype": "<TYPE>", "qmodule": "<MODULE>"}
+_KEPT_QUOTED = {"null", "undefined", "string", "number", "boolean", "symbol", "any", "unknown", "never", "void",
+                "object", "bigint", "true", "false", "this", "default", "file", "directory", "text", "json"}
 
 
 def _structural(m: re.Match[str]) -> str:
@@ -441,14 +519,22 @@ def _structural(m: re.Match[str]) -> str:
         return "<HEX>"
     if kind == "shortsha":
         return "<SHA>"
-    if kind == "keep":
+    if kind in ("keep", "httpcode"):  # fixed codes that name the error kind
         return text
-    if kind == "errno":
-        return "errno <N>"
+    if kind == "errno":  # a negative errno names the error (-2 is ENOENT); a positive one is an exit status
+        return text if text.split()[-1].startswith("-") else "errno <CODE>"
+    if kind == "parenloc":
+        return "(<LINE>,<COL>)" if "," in text else "(<LINE>:<COL>)"
+    if kind == "linecol":
+        return "<LINE>:<COL>"
+    if kind in _QUOTED:
+        inner = text[1:-1]
+        return text if inner in _KEPT_QUOTED else text[0] + _QUOTED[kind] + text[0]
     if kind == "exit":
         num = m.group("enum" + sfx)
         head = text[: m.start("enum" + sfx) - m.start()]
-        keep = num in _KEEP_EXIT_CODES or (len(num) >= 4 and not num.startswith("-"))
+        keep = (num in _KEEP_EXIT_CODES or (len(num) >= 4 and not num.startswith("-"))
+                or (len(num) == 3 and num[0] in "45" and "exit" not in head.lower()))  # `status code 404`
         return head + (num if keep else "<CODE>")
     if kind in ("isodate", "clock"):
         return "<TIME>"
@@ -495,16 +581,33 @@ def _head(text: str, limit: int) -> str:
     return text[: cut if cut > 0 else 0]
 
 
+# Short credential flags mean a password or user only on the command lines of tools that log in
+# (`docker login -u me -p pw`, `mysql -uroot -ppw`, `curl -u me:pw`); elsewhere `-p` is a port,
+# a project or `mkdir -p`, so they are masked only after one of these words.
+_LOGIN_RE = re.compile(r"\b(?:login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl)\b", re.I)
+_SHORT_CRED_RE = re.compile(r"(?<!\S)(-[pu])(=|\s++)?+(?![-<\s])\S++")
+
+
+def _mask_login_args(text: str) -> str:
+    m = _LOGIN_RE.search(text)
+    if m is None:
+        return text
+    tail = _SHORT_CRED_RE.sub(lambda f: f.group(1) + (f.group(2) or "") + "<TOKEN>", text[m.end():])
+    return text[: m.end()] + tail
+
+
 def scrub(text: str) -> str:
-    """Mask private values (ids, emails, tokens, IPs, paths, URLs, worker names)."""
+    """Mask private values (credentials, ids, emails, tokens, IPs, user paths, URLs, internal hosts,
+    worker names)."""
+    text = _head(text, MAX_LINE_CHARS)  # work is bounded: a huge text keeps its head only
     if not _may_hold_private(text):
         return text
-    return _PRIVACY_RE.sub(_privacy_token, text)
+    return _PRIVACY_RE.sub(_privacy_token, _mask_login_args(text))
 
 
 def normalise(text: str) -> str:
     """The error group of an already cleaned (and rule-masked) message."""
-    out = _GROUP_RE.sub(_group_token, _head(text, 2 * MAX_GROUP_CHARS))
+    out = _GROUP_RE.sub(_group_token, _mask_login_args(_head(text, 2 * MAX_GROUP_CHARS)))
     if "> <" in out:
         out = _DUP_PLACEHOLDER_RE.sub(r"\1", out)
     if "   " in out or "\t" in out:

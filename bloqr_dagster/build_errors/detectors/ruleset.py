@@ -22,6 +22,7 @@ from functools import lru_cache
 from bloqr_dagster.build_errors.detectors import context, masking
 from bloqr_dagster.build_errors.detectors.model import CATEGORIES, Detector, Rule
 from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, minimal_keywords, trie_pattern
+from bloqr_dagster.build_errors.detectors.prefixes import message
 from bloqr_dagster.build_errors.detectors.regex_analysis import unreachable_branch
 from bloqr_dagster.build_errors.detectors.rules import general
 
@@ -53,7 +54,7 @@ def check_rule(rule: Rule) -> None:
 
 
 # What a line decides on its own (before the context of the log is applied): False for nothing, a
-# context.Marker, or a hit: (rule index, category, tool, group, sample, cause, command, activity, esbuild
+# context.Marker, or a hit: (rule index, category, tool, group, cleaned line, cause, command, activity, esbuild
 # format); category and tool are None when they depend on the context (engine.Scanner._in_context), and
 # cause/command/activity are what a general line's words say (rules/general.py).
 Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, bool]
@@ -127,25 +128,23 @@ class RuleSet:
         """The rules worth trying on a line holding these keywords, in evaluation order."""
         return tuple(sorted(frozenset().union(*(self.rules_of[kw] for kw in found))))
 
-    def render(self, idx: int, clean: str) -> tuple[str, str]:
-        """(error_group, sample_line) of a line decided by rule `idx`."""
+    def render(self, idx: int, clean: str) -> str:
+        """The error_group of a line decided by rule `idx` (its sample is made only when it is listed:
+        `sample_of`, by the engine, for the first line of each distinct error of a log)."""
         if len(clean) <= _CACHE_MAX_CHARS:
             return self._render_cached(idx, clean)
         return self._render_uncached(idx, clean)
 
-    def _render_uncached(self, idx: int, clean: str) -> tuple[str, str]:
+    def _render_uncached(self, idx: int, clean: str) -> str:
         rule = self.rules[idx]
         if rule.group is not None:
-            group = rule.group
-        else:
-            text = masking.apply_masks(clean, rule.masks) if rule.masks else clean
-            group = group_of(text)
-        return group, masking.sample(clean)
+            return rule.group
+        return group_of(masking.apply_masks(clean, rule.masks) if rule.masks else clean)
 
     def record(self, raw: str) -> Record | context.Marker | bool:
         """What one raw (ANSI-free) line decides on its own; the line holds a prefilter keyword.
         Lines that differ only in their timestamp prefix share one cached decision."""
-        clean = masking.clean_line(raw)
+        clean = message(raw)
         if not clean:
             return False
         return self._decide_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._decide(clean)
@@ -155,21 +154,30 @@ class RuleSet:
         if idx is None or self.rules[idx].ignore:  # not an error line: maybe a stage marker or command echo
             return context.marker(clean) or False
         rule = self.rules[idx]
-        group, sample = self.render(idx, clean)
+        group = self.render(idx, clean)
         tool = general.line_tool(clean)
         esbuild = _ESBUILD_FORMAT.match(clean) is not None
         if tool is None and not esbuild and not self.shared[idx]:
             tool = self.tools[idx]
         if rule.relative == "general":
-            return (idx, None, tool, group, sample, general.cause_category(clean), general.command_category(clean),
+            return (idx, None, tool, group, clean, general.cause_category(clean), general.command_category(clean),
                     general.activity_category(clean), esbuild)
-        return (idx, None if rule.relative else rule.error_code, tool, group, sample, None, None, None, esbuild)
+        return (idx, None if rule.relative else rule.error_code, tool, group, clean, None, None, None, esbuild)
 
     def clear_caches(self) -> None:
         self.lines.clear()
         self._classify_cached.cache_clear()
         self._decide_cached.cache_clear()
         self._render_cached.cache_clear()
+
+
+def sample_of(clean: str) -> str:
+    """The privacy-safe sample_line of a cleaned line: made only for the lines a Diagnosis lists (the first of
+    each distinct error of a log), so the repeats of an error in a log cost no scrub."""
+    return _sample_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else masking.sample(clean)
+
+
+_sample_cached = lru_cache(maxsize=_CACHE_LINES)(masking.sample)
 
 
 @lru_cache(maxsize=_CACHE_LINES)

@@ -41,7 +41,6 @@ from typing import Any
 
 import yaml
 
-from bloqr_dagster.build_errors.detectors import masking
 from bloqr_dagster.build_errors.detectors.engine import default_rules
 from bloqr_dagster.build_errors.detectors.model import (
     CATEGORIES,
@@ -51,6 +50,7 @@ from bloqr_dagster.build_errors.detectors.model import (
     Cause,
     Rule,
 )
+from bloqr_dagster.build_errors.detectors.prefixes import message
 from bloqr_dagster.build_errors.detectors.regex_analysis import (
     backtracking_risk,
     derive_keywords,
@@ -202,7 +202,7 @@ def _rule(item: Any, where: str, source: str) -> tuple[Rule, dict]:
         if problem:
             raise UserRulesError(f"{where}.examples[{k}]: {problem}")
     for k, example in enumerate(_texts(item, "counter_examples", where)):
-        if rule.pattern.search(masking.clean_line(example)):
+        if rule.pattern.search(message(example)):
             raise UserRulesError(f"{where}.counter_examples[{k}]: the pattern matches it")
     spec = {key: item[key] for key in _FIELDS if key in item}
     spec["keywords"] = list(keywords)
@@ -210,7 +210,7 @@ def _rule(item: Any, where: str, source: str) -> tuple[Rule, dict]:
 
 
 def _example_problem(rule: Rule, example: str) -> str | None:
-    clean = masking.clean_line(example)
+    clean = message(example)
     if not rule.pattern.search(clean):
         return "the pattern does not match it (patterns see the line without timestamps, CI prefixes and colours)"
     if not any(k in example.lower() for k in rule.keywords):

@@ -10,7 +10,7 @@ import warnings
 
 import dagster as dg
 
-from bloqr_dagster.build_errors import range_scan
+from bloqr_dagster.build_errors import privacy, range_scan
 from bloqr_dagster.build_errors.detectors import load_user_rules, rules_version
 from bloqr_dagster.build_errors.ranges import parse_range_key
 from bloqr_dagster.defs.build_errors.partitions import build_id_ranges
@@ -106,7 +106,10 @@ def categorized_build_errors(context: dg.AssetExecutionContext,
         for i, key in enumerate(keys, 1):
             rng = parse_range_key(key)
             failed = range_scan.read_failed_builds(lake_dir, rng)
-            res = range_scan.categorize_range(store, rng, failed, lake_dir, rules)
+            try:
+                res = range_scan.categorize_range(store, rng, failed, lake_dir, rules)
+            except privacy.PrivateValueError as exc:  # the same rows would fail again: no retry
+                raise dg.Failure(description=str(exc), allow_retries=False) from None
             context.add_asset_metadata({
                 "failed_builds": res.failed_builds,
                 "errors": res.errors,

@@ -11,31 +11,50 @@ DETECTOR = Detector("ci", "github-actions", (
          r" (?:has |was )?(?:timed out|exceeded (?:the )?(?:maximum|max) (?:time|duration))|Build exceeded maximum"
          r" time|exceeded the (?:build )?time limit|Time limit exceeded|The operation was canceled\."
          r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than"
-         r"|Too long with no output",
+         r"|Too long with no output|did not finish within the time limit|ran longer than the maximum time"
+         r"|exceeded the maximum allowed time|[Tt]imed out (?:compiling|running) |[Cc]ompilation timed out|still timing out after",
          "maximum execution time", "timed out", "exceeded maximum time", "exceeded the max", "exceeded max",
          "time limit", "operation was canceled",
-         "no output has been received", "took longer than", "too long with no output", priority=100, tool="auto",
+         "no output has been received", "took longer than", "too long with no output", "did not finish within",
+         "ran longer than", "maximum allowed time", "timed out compiling", "timed out running", "timing out",
+         priority=100, tool="auto",
          masks=(mask(r"(runner )(.+?)( has exceeded)", r"\1<RUNNER>\3"),
                 mask(r"(execution time of )\d+(?=\.?\s*$)", r"\1<N>"))),
     rule("ci-process-deploy", "deploy_command_failed",
          r"The process '[^']*/(?:npx|wrangler|bunx|pnpx)(?:\.cmd)?' failed with exit code|Error: 🚨 Action failed",
          "the process '", "action failed", priority=16, tool="github-actions"),
-    rule("netlify-stage-install", "dependency_install_failed", r"Failed during stage '(?:[Ii]nstall|installing)",
+    rule("netlify-stage-clone", "clone_failed", r"[Ff]ailed during stage '(?:preparing repo|[Cc]lon)",
          "failed during stage", priority=15, tool="netlify", summary=True),
-    rule("netlify-stage-deploy", "deploy_command_failed", r"Failed during stage '(?:[Dd]eploy)",
+    rule("netlify-stage-install", "dependency_install_failed", r"[Ff]ailed during stage '(?:[Ii]nstall|installing)",
+         "failed during stage", priority=15, tool="netlify", summary=True),
+    rule("netlify-stage-deploy", "deploy_command_failed", r"[Ff]ailed during stage '(?:[Dd]eploy|[Uu]ploading)",
          "failed during stage", priority=15, tool="netlify", summary=True),
     rule("netlify-deploy-failed", "deploy_command_failed", r"Deploy did not succeed|Failed to deploy site",
-         "deploy did not succeed", "failed to deploy site", priority=15, tool="netlify", summary=True),
+         "deploy did not succeed", "failed to deploy site", priority=15, tool="netlify", summary=True, rank=4),
     rule("netlify-build-command", "build_command_failed", r'"build\.command" failed', "build.command", priority=15,
          tool="netlify", summary=True),
-    rule("netlify-stage-build", "build_command_failed", r"Failed during stage '", "failed during stage",
+    rule("netlify-stage-build", "build_command_failed", r"[Ff]ailed during stage '", "failed during stage",
          priority=14, tool="netlify", summary=True, masks=(mask(r"\(https?://[^)]*\)", "(<URL>)"),)),
+    # AWS CodeBuild closes each phase with its state; the failed phase says the stage
+    rule("codebuild-phase-install", "dependency_install_failed",
+         r"Phase complete: (?:INSTALL|PRE_BUILD) (?:Success: false|State: FAILED)", "phase complete", priority=15,
+         tool="codebuild", summary=True),
+    rule("codebuild-phase-build", "build_command_failed", r"Phase complete: BUILD (?:Success: false|State: FAILED)",
+         "phase complete", priority=15, tool="codebuild", summary=True),
+    rule("codebuild-phase-post-build", "deploy_command_failed",
+         r"Phase complete: POST_BUILD (?:Success: false|State: FAILED)", "phase complete", priority=15,
+         tool="codebuild", summary=True),
+    rule("codebuild-phase-source", "clone_failed", r"Phase complete: DOWNLOAD_SOURCE (?:Success: false|State: FAILED)",
+         "phase complete", priority=15, tool="codebuild", summary=True),
+    # Netlify's closing `Failing build: Failed to <step>`: the step's words say the stage
+    rule("netlify-failing-build", "build_command_failed", r"^Failing build: Failed to (?!deploy site)\w",
+         "failing build", priority=15, tool="netlify", summary=True, relative="general"),
     rule("ci-summary", "build_command_failed",
          r"##\[error\]Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
-         r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with \d+|^!!! Build failed"
+         r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with [1-9]\d*|^!!! Build failed"
          r"|\bERROR\s+run failed: command\s+(?:\S+\s+)?exited \(\d+\)|^##\[error\]",
          "process completed with exit code", "the process '", "build failed", "job failed", "exited with",
-         "run failed", "##[error]", priority=15, tool="auto", summary=True,
+         "run failed", "##[error]", priority=15, tool="auto", summary=True, relative="general",
          masks=(mask(r"The process '[^']*'", "The process '<PATH>'"),
                 mask(r'(The command )"[^"]+"', r'\1"<COMMAND>"'))),
 ))

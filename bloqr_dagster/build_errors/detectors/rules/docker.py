@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bloqr_dagster.build_errors.detectors.model import Detector
-from bloqr_dagster.build_errors.detectors.rules._dsl import rule
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 DETECTOR = Detector("docker", "docker", (
     # `COPY package.json ./` of a file that is not in the build context
@@ -18,6 +18,11 @@ DETECTOR = Detector("docker", "docker", (
     rule("docker-image-not-found", "dependency_install_failed",
          r"manifest for \S+ not found|manifest unknown|failed to resolve source metadata for",
          "manifest for", "manifest unknown", "failed to resolve source metadata", priority=90),
+    rule("docker-step-failed", "build_command_failed", r"^(?:=> )?ERROR \[[^\]]{1,60}\] RUN \S", "error [",
+         priority=30, relative="general", rank=20,
+         masks=(mask(r"\[[^\]]{1,60}\] RUN .*", "[<STEP>] RUN <COMMAND>"),)),
+    rule("docker-context-missing", "missing_file", r"failed to calculate checksum of ref .*: not found",
+         "failed to calculate checksum", priority=100, masks=(mask(r"(of ref )\S+", r"\1<REF>"), mask(r'"[^"]*"', '"<PATH>"'))),
     rule("docker-dockerfile", "build_command_failed", r"dockerfile parse error|unknown instruction: ",
          "dockerfile parse error", "unknown instruction", priority=60),
 ))

@@ -27,12 +27,13 @@ import re
 
 from bloqr_dagster.build_errors.detectors.context import PACKAGE_MANAGERS, STAGE_CATEGORY, command_marker
 from bloqr_dagster.build_errors.detectors.model import RANK_GENERIC, RANK_TOOL_SUMMARY, Detector
-from bloqr_dagster.build_errors.detectors.rules._dsl import rule
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 # The severity words a line can open with; the first one decides whether a line is an error at all.
 _ERROR_WORD = r"(?i:\berror\b|\berr!|\bfatal\b|\bfailed\b|\bfail\b|\bpanic\b)|[✘✖×❌]"
 # An optional tool prefix: `sh: `, `[vite] `, `pip `, Jekyll's `jekyll 3.9.0 | `.
-_PREFIX = r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\] |[\w-]{1,30} \d[\w.-]{0,20} \| )?"
+_PREFIX = (r"(?:[\w@][\w@./-]{0,60}:? |\[[^\]\s]{1,40}\]:? |[\w-]{1,30} \d[\w.-]{0,20} \| |▲ +"
+           r"|[^\s:]{1,200}:\d{1,7}(?::\d{1,7})?: )?")
 # The first word of a message after `ERR!`/`error` (not one of npm's detail keys, not a path).
 _MESSAGE = r"(?!(?:path|syscall|errno|code|command|cwd|signal|gyp)\b)[A-Za-z\"'`(\[][^\s/]*[ :]"
 
@@ -45,7 +46,13 @@ DETECTOR = Detector("general", "auto", (
          # `error: x`, `Error: x`, `fatal: x`, `tool: error: x`, `error[E0425]: x`, `FATAL ERROR: x`, `panic: x`
          rf"^{_PREFIX}(?:error|Error|ERROR|fatal|Fatal|FATAL(?: ERROR)?|panic)(?:\[[\w-]+\])?: +\S"
          # `[ERROR] x`, `✘ [ERROR] x`, `X [ERROR] x` (snapshots), `[vite] [error] x`
-         rf"|^{_PREFIX}(?:[✘✖×X] )?\[(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal)\]:? *\S"
+         rf"|^{_PREFIX}(?:[✘✖×X] )?\[ ?(?:ERROR|Error|error|ERR|FATAL|Fatal|fatal) ?\]:?[ \t]*\S"
+         r"|\blevel=(?:error|fatal)\b|^\[!\] [A-Z]"
+         # buildpacks (Heroku, Cloud Native): `[Error: Unable to install dependencies using pip]`, `! Failed to x`;
+         # uv's cause chain `╰─▶ x`; `Error during bun install`, `ERROR while x`
+         r"|^\[Error: \S|^! +(?:[Ff]ailed|[Ee]rror|ERROR|[Uu]nable|[Mm]issing|[Cc]ould(?:n't| not)|[Cc]annot|[Ii]nvalid"
+         r"|Push (?:rejected|failed)|[A-Z]\w+ (?:Requirement )?Error\b)|^[╰├]─▶ \S|^(?:Error|ERROR) (?:during|running|executing) \S"
+         r"|^[^\n]{1,80}?: An (?:unexpected )?error (?:has )?occurred\b"
          # `npm ERR! x`, `gyp ERR! x`, `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`: a message,
          # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output)
          rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^{_PREFIX}(?:npm |pnpm |yarn )?(?:error|ERROR) +{_MESSAGE}"
@@ -54,8 +61,10 @@ DETECTOR = Detector("general", "auto", (
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
          # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
          r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
-         r"|^Error \[ERR_\w+\]|^thread '[^']*' panicked at",
-         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", priority=6, relative="general",
+         r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at",
+         "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", "error occurred",
+         "error has occurred", priority=6,
+         relative="general",
          rank=RANK_GENERIC),
     rule("shell-error", "build_command_failed",
          # `sh: 1: cd: can't cd to build/server`, `bash: line 3: x: Permission denied`, `/bin/sh: x`
@@ -64,15 +73,33 @@ DETECTOR = Detector("general", "auto", (
     rule("exit-status", "build_command_failed",
          # `Command "x" exited with 1`, `exit status 2`, `exited with code 1`, `returned non-zero exit
          # status 1`, `did not complete successfully: exit code: 1`, `failed with exit code 1`
-         r"\bexit(?:ed|s)?\b[\w \-:]{0,40}?\b(?:code|status)\b:? ?\(?-?[1-9]\d*\b|\bexited with -?[1-9]\d*\b"
+         r"(?i:\bexit(?:ed|s)?\b)[\w \-:]{0,40}?\b(?:code|status)\b:? ?\(?-?[1-9]\d*\b|\bexited with -?[1-9]\d*\b"
+         r"|\bexited \([1-9]\d*\)"
          r"|\breturned (?:a )?non-zero (?:code|status):? ?[1-9]\d*",
          "exit", "non-zero", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
     rule("failed-summary", "build_command_failed",
          # `FAILED`, `FAIL src/a.test.ts`, `BUILD FAILED`, `Command failed`, `Build failed`, `Deployment failed`,
          # Gatsby's `failed Building static HTML for pages - 2.3s`
          r"(?<![\w-])FAILED(?![\w-])|^FAIL +\S|\b(?:[Cc]ommand|[Bb]uild|[Cc]ompil(?:e|ation)|[Dd]eploy(?:ment)?"
-         r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload) failed\b|^failed [A-Z]\w",
-         "failed", "fail ", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
+         r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload|[Cc]lone|[Pp]ush|[Ff]etch|[Gg]it operation)"
+         r" (?:[Ff]ailed|FAILED)\b|^failed [A-Z]\w|\bfailed \d+ times\b|^Failed to run [\"'`]"
+         r"|^(?:Building|Generating|Compiling|Rendering|Running|Fetching|Installing) [^\n]{1,80}? failed\b"
+         r"|'[^']{1,80}' errored after",
+         "failed", "fail ", "errored after", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
+    # A line without a marker that names a cause in words no progress line uses (`Temporary failure
+    # resolving 'deb.debian.org'`, `Network is unreachable`, `authentication required`, a registry URL and
+    # its problem): an error, categorised by those words like any general line.
+    rule("cause-words", "build_command_failed",
+         r"Temporary failure (?:resolving|in name resolution)|[Nn]etwork is unreachable|Operation timed out"
+         r"|Max retries exceeded with url|toomanyrequests: |pull rate limit|authentication required$"
+         r"|Permission denied$|^https?://\S{1,300}: (?:authentication required|Permission denied|Request \"[^\"]{1,300}\" returned a \d{3})"
+         r"|^E: (?:Unable to locate package|Package '[^']+' has no installation candidate|Unable to fetch some archives"
+         r"|Version '[^']+' for '[^']+' was not found)|^Package \S+ is not available, but is referred to",
+         "temporary failure", "network is unreachable", "operation timed out", "max retries exceeded",
+         "toomanyrequests", "pull rate limit", "authentication required", "permission denied", "e: unable to", "e: package", "e: version", "\" returned a",
+         "is not available, but", priority=4, relative="general", rank=RANK_GENERIC,
+         masks=(mask(r"^https?://\S+: ", "<URL>: "), mask(r"(package |Package )'?[\w.:+-]+'?", r"\1<PACKAGE>"),
+                mask(r"(resolving )'[^']*'", r"\1'<HOST>'"))),
     rule("traceback", "build_command_failed", r"^Traceback \(most recent call last\):", "traceback", priority=5,
          relative="general", rank=RANK_TOOL_SUMMARY - 2),
 ), shared=True)
@@ -90,22 +117,29 @@ def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[t
 # Causes a line can name in any tool's words, most specific first.
 _CAUSES = _words((
     (r"(?i)out of memory|heap limit|\boom\b|memory limit|\bENOMEM\b|cannot allocate memory", "out_of_memory"),
-    (r"(?i)time ?limit|deadline exceeded|maximum execution time|timed out after \d+ ?(?:min|h)", "timeout"),
-    (r"(?i)\bE(?:TIMEDOUT|CONNRESET|CONNREFUSED|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH)\b|getaddrinfo"
+    (r"(?i)time ?limit|deadline exceeded|maximum execution time|timed out after \d+ ?(?:min|h)|maximum time of"
+     r"|maximum allowed time|still timing out|timed out (?:compiling|running)|compilation timed out", "timeout"),
+    # a refused connection to this machine is a service the build expected (a database), not the network
+    (r"(?i)\bE(?:TIMEDOUT|CONNRESET|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH)\b|getaddrinfo"
+     r"|\bECONNREFUSED\b(?! (?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|0\.0\.0\.0)\b)"
      r"|socket hang up|could not resolve host|name resolution|connection (?:refused|reset|timed out|closed)"
      r"|network (?:error|is unreachable)|\b(?:502|503|504)\b|service unavailable|bad gateway|tls handshake"
-     r"|certificate (?:has expired|verify failed)|ssl", "network_error"),
+     r"|certificate (?:has expired|verify failed)|ssl|temporary failure resolving|max retries exceeded"
+     r"|toomanyrequests|pull rate limit|429 too many requests|remote end hung up|rpc failed", "network_error"),
     (r"(?i)unauthori[sz]ed|\bforbidden\b|\b40[13]\b|authenticat|invalid (?:api )?(?:token|credentials|key)"
-     r"|not logged in|login required|access denied|api[ _]token|permission denied \(publickey", "auth_error"),
+     r"|not logged in|login required|access denied|api[ _]token|permission denied \(publickey|no existing credentials"
+     r"|token is not valid|interactive login|incorrect or missing password|not accessible by integration"
+     r"|permission to \S+ denied|token.{0,60}(?:has been )?(?:deleted|expired|revoked|rolled)|bad credentials", "auth_error"),
     (r"(?i)lock ?file.{0,60}(?:out of date|outdated|not up.to.date|out of sync|needs to be updated|would have been"
      r" modified|frozen|mismatch|doesn't match|does not match|had changes)|(?:frozen|immutable).{0,40}lock ?file",
      "lockfile_out_of_sync"),
     (r"(?i)cannot find module|could not resolve\b(?! host)|failed to resolve (?:import|module|entry)|module not found"
      r"|can't resolve|unable to resolve module|no module named|cannot find package|unresolved import"
      r"|does not provide an export named|is not exported by|no matching export|module [\"'][^\"']+[\"'] (?:was )?not found"
-     r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT", "module_not_found"),
+     r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|\bpackage [\w.]+ does not exist", "module_not_found"),
     (r"(?i)command not found|not found in \$?path|is not recognized as an internal|executable file not found"
-     r"|: not found$", "command_not_found"),
+     r"|: not found$|\b(?:code|status|with):? 127\b|\(127\)|(?:tool|command|executable|binary) not installed"
+     r"|command [\"'][^\"']{1,80}[\"'] not found", "command_not_found"),
     (r"(?i)\bnode(?:\.js)? (?:version|v?\d+)[^.]{0,40}(?:not supported|unsupported|required|incompatible)"
      r"|(?:requires|required|unsupported|incompatible) node|\bEBADENGINE\b", "node_version_mismatch"),
     (r"(?i)\bpython (?:version|interpreter|\d)[^.]{0,40}(?:not found|not available|not supported|not installed"
@@ -113,8 +147,10 @@ _CAUSES = _words((
     (r"\bTS\d{4}\b|(?i:type error|is not assignable to|type-?check)", "typescript_error"),
     (r"(?i)(?:output|dist|build|publish|public|out)(?: directory| dir| folder)\b.{0,60}(?:not found|does not exist"
      r"|missing|doesn't exist|is empty)|no (?:build )?output (?:directory|folder)", "build_output_missing"),
-    (r"(?i)\bENOENT\b|no such file or directory|(?:file|package\.json|config(?:uration)? file) (?:not found"
-     r"|does not exist|is missing)|could not (?:find|read|open) (?:file|package\.json)", "missing_file"),
+    (r"(?i)\bENOENT\b|no such file or directory|(?:file|package\.json|config(?:uration)? file)"
+     r" (?:'[^']{1,200}' |\"[^\"]{1,200}\" )?(?:not found|does not exist|is missing|could not be found|was not found)"
+     r"|could not (?:find|read|open) (?:file|package\.json)|(?:lock ?file|package manager files?) (?:was )?not found"
+     r"|couldn't find any supported .{0,40}files|\bmissing (?:lock ?file|package\.json)\b", "missing_file"),
 ))
 
 # Activities: weaker evidence than a cause or the printing tool.
@@ -123,14 +159,19 @@ _ACTIVITIES = _words((
     (r"(?i)\beslint\b|\blint(?:ing|er)?\b|\bstylelint\b", "lint_error"),
     (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing)?\b", "deploy_command_failed"),
     (r"(?i)\binstall(?:ing|ation)?\b|\bdependenc(?:y|ies)\b|\bpeer dep|\bregistry\b|\btarball\b|no matching version"
-     r"|\bwheel\b|\brequirements?\b|could not find a version", "dependency_install_failed"),
+     r"|\bwheel\b|\brequirements?\b|could not find a version|locate package|installation candidate"
+     r"|preparing metadata|getting requirements to build|\bsetup\.py\b|compatible versions?\b",
+     "dependency_install_failed"),
     (r"(?i)\bbuild(?:ing)?\b|\bcompil|\bbundl|\btransform|\bprerender|\brender|syntax ?error|unexpected token",
      "build_command_failed"),
+    # last: a package manager, its workspace or lock file named without another activity
+    (r"(?i)\b(?:npm|pnpm|yarn|bun|pip3?|poetry|uv|corepack|composer|bundler?)\b|pnpm-workspace|pyproject\.toml"
+     r"|\bworkspace (?:not found|package|dependenc)|\block ?file\b", "dependency_install_failed"),
 ))
 
 # The category of a tool's own errors; package managers follow the stage (see tool_category).
 _TOOL_CATEGORY = {
-    "wrangler": "wrangler_error", "tsc": "typescript_error", "vue-tsc": "typescript_error",
+    "wrangler": "wrangler_error", "tsc": "typescript_error", "rsync": "deploy_command_failed", "vue-tsc": "typescript_error",
     "svelte-check": "typescript_error", "eslint": "lint_error", "stylelint": "lint_error", "git": "clone_failed",
     **{t: "build_command_failed" for t in (
         "vite", "next", "astro", "nuxt", "esbuild", "webpack", "rollup", "turbopack", "gatsby", "hugo", "jekyll",
@@ -152,15 +193,19 @@ def cause_category(clean: str) -> str | None:
 
 
 # A command named in the line: docker's `process "/bin/sh -c X"`, `Command "X"`, `command 'X'`.
-_NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript) (?:"(?:/bin/(?:ba)?sh -c )?([^"]{1,200})"|'([^']{1,200})'"""
-                            r"|`([^`]{1,200})`)|[Cc]ommand failed with exit code \d+: ([^\n]{1,200})")
+_NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript|[Ff]ailed to run) (?:"(?:/bin/(?:ba)?sh -c )?([^"]{1,200})"|'([^']{1,200})'"""
+                            r"|`([^`]{1,200})`)|[Cc]ommand failed with exit code \d+: ([^\n]{1,200})"
+                            r"|\bERROR \[[^\]]{1,60}\] RUN ([^\n]{1,200})|executor failed running \[/bin/(?:ba)?sh -c ([^\]]{1,200})")
+
+
+_COMMAND_WORDS = ("ommand", "process", "cript", "ailed to run", "] RUN ", "executor failed")
 
 
 def command_category(clean: str) -> str | None:
-    m = _NAMED_COMMAND.search(clean) if ("ommand" in clean or "process" in clean or "cript" in clean) else None
+    m = _NAMED_COMMAND.search(clean) if any(w in clean for w in _COMMAND_WORDS) else None
     if m is None:
         return None
-    mark = command_marker(m.group(1) or m.group(2) or m.group(3) or m.group(4), echo=False)
+    mark = command_marker(next(g for g in m.groups() if g), echo=False)
     return STAGE_CATEGORY.get(mark.stage) if mark is not None and mark.stage else None
 
 
@@ -193,7 +238,8 @@ _LINE_START = re.compile(
     r"|(?P<pip>(?:pip|uv|poetry|pipenv)[ :]|(?:ERROR|error): (?:pip|Could not find a version|No matching))"
     r"|(?P<sh>(?:/[\w/]*/)?(?:ba|da|z)?sh: )|(?P<make>make(?:\[\d+\])?: )"
     r"|(?P<python>ModuleNotFoundError|ImportError|Traceback \(most recent)"
-    r"|(?P<github_actions>##\[error\]|(?:Error: )?Process completed with exit code)|(?P<gitlab>ERROR: Job failed))")
+    r"|(?P<github_actions>##\[error\]|(?:Error: )?Process completed with exit code)|(?P<gitlab>ERROR: Job failed)"
+    r"|(?P<uv>[╰├]─▶ )|(?P<rsync>rsync(?: error)?: ))")
 
 
 def line_tool(clean: str) -> str | None:

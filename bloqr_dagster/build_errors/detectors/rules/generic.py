@@ -12,6 +12,16 @@ DETECTOR = Detector("generic", "auto", (
          r"|🪵\s+Logs were written)",
          "head is now at", "executing user", "installing project dependencies", "logs were written",
          priority=150, ignore=True),
+    # Lines that only point elsewhere or explain: CI debug output, `Run with --verbose`, info icons, a stack
+    # frame naming a documentation URL, old npm-debug.log headers (`166833 error Darwin 16.1.0`). Specific
+    # keywords: a keyword as common as `at ` would make every line's keyword scan longer.
+    rule("noise-pointers", "not_an_error",
+         r"^##\[debug\]|\bRun with --(?:verbose|debug|stacktrace|info|scan)\b|^(?:ℹ|💡)|^at \S[^\n]{0,200}\(https?://\S+\)$"
+         r"|^(?:\d+ )?error (?:argv|node v\d|npm +v\d|Darwin|Linux|Windows_NT|cwd|If you need help|Please include"
+         r"|Tell the author|not ok)",
+         "##[debug]", "run with --", "ℹ", "💡", "(http", "error argv", "error node v", "error npm ", "error darwin",
+         "error linux", "error windows_nt", "error cwd", "error if you need help", "error please include",
+         "error tell the author", "error not ok", priority=150, ignore=True),
     # Below the Python rule (100) that recognises an invalid `python@...` tool spec on this line.
     rule("noise-detected-tools", "not_an_error", r"^Detected the following tools from environment:",
          "detected the following tools", priority=95, ignore=True),

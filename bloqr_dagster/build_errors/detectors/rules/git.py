@@ -10,20 +10,35 @@ DETECTOR = Detector("git", "git", (
          r"fatal: unable to access '[^']*': (?:Could not resolve host|Failed to connect|(?:Operation|Connection) "
          r"timed out|Connection reset|SSL|gnutls|OpenSSL|Recv failure|Empty reply)", "unable to access",
          priority=105),
+    # the transfer broke off (curl's error, a 5xx of the host): the network, not the repository
+    rule("git-transfer-network", "network_error",
+         r"remote end hung up unexpectedly|error: RPC failed|fatal: early EOF|bytes of body are still expected"
+         r"|fatal: unable to access '[^']*': The requested URL returned error: 5\d\d\b",
+         "hung up", "rpc failed", "early eof", "bytes of body", "unable to access", priority=105,
+         masks=(mask(r"(curl )\d+ .*", r"\1<CODE> <DETAIL>"),)),
+    rule("git-auth", "auth_error",
+         r"Permission to \S+ denied to |fatal: unable to access '[^']*': The requested URL returned error: 40[13]\b",
+         "permission to", "unable to access", priority=110, masks=(mask(r"Permission to \S+ denied to \S+", "Permission to <REPO> denied to <USER>"),)),
+    rule("git-push-rejected", "deploy_command_failed",
+         r"\[remote rejected\]|failed to push some refs|Push rejected|^!? *Push failed|pre-receive hook declined",
+         "remote rejected", "failed to push", "push rejected", "push failed", "hook declined", priority=100,
+         masks=(mask(r"\] \S+ ?-> ?\S+", "] <BRANCH> -> <BRANCH>"), mask(r"(refs to )'[^']*'", r"\1'<REMOTE>'"))),
+    rule("git-submodule", "clone_failed",
+         r"(?:No url found for|Failed to recurse into|Unable to checkout '[^']*' in|Unable to fetch in) submodule path",
+         "submodule path", priority=100, masks=(mask(r"'[^']*'", "'<PATH>'"),)),
     rule("git-clone-failed", "clone_failed",
          r"fatal: could not read (?:Username|Password) for|fatal: repository '[^']*' not found"
          r"|\bRepository not found\.?|Permission denied \(publickey|correct access rights"
          r"|fatal: Could not read from remote repository|fatal: Authentication failed for"
          r"|Failed to clone '[^']+'|fatal: clone of '[^']+' into submodule path|Fetched in submodule path"
          r"|fatal: reference is not a tree|does not allow request for unadvertised object"
-         r"|fatal: expected flush after ref listing|fatal: remote error|fatal: early EOF"
-         r"|remote end hung up unexpectedly|error: RPC failed|fatal: couldn't find remote ref"
+         r"|fatal: expected flush after ref listing|fatal: remote error|fatal: couldn't find remote ref"
          r"|Host key verification failed|fatal: unable to access '[^']*': The requested URL returned error"
          r"|error: pathspec .+ did not match|smudge filter lfs failed|Failed to clone remote template"
          r"|Command 'git [^']*' failed with exit code|The process '[^']*/git(?:\.exe)?' failed with exit code"
          r"|fatal: Remote branch \S+ not found|fatal: Needed a single revision|unable to checkout",
          "fatal:", "repository not found", "publickey", "access rights", "failed to clone", "unadvertised",
-         "hung up", "rpc failed", "host key verification", "pathspec", "lfs failed", "command 'git", "/git'",
+         "host key verification", "pathspec", "lfs failed", "command 'git", "/git'",
          "git.exe'", "submodule", "unable to checkout", priority=100,
          masks=(mask(r"(Failed to clone )'[^']+'", r"\1'<SUBMODULE>'"),
                 mask(r"(submodule path )'[^']+'", r"\1'<PATH>'"),

@@ -16,6 +16,18 @@ DETECTOR = Detector("eslint", "eslint", (
          priority=90, masks=(mask(r"'[^']*'", "'<IDENTIFIER>'"),)),
     rule("eslint-stylish-line", "lint_error", rf"^\d+:\d+\s++(?:error|Error:)\s++\S(?:.*?\S)?\s{{2,}}+{RULE_ID}$",
          "error", priority=90, masks=(mask(r"'[^']*'", "'<IDENTIFIER>'"),)),
+    rule("stylelint-line", "lint_error", rf"^(?:>> +)?\d+:\d+\s++✖\s++\S(?:.*?\S)?\s{{2,}}+{RULE_ID}$", "✖",
+         priority=90, tool="stylelint", masks=(mask(r'"[^"]*"', '"<SELECTOR>"'),)),
+    # a rule id after the message without a line:col (Next.js lint summaries): `Error: x  react/no-y`
+    rule("eslint-plugin-rule-line", "lint_error", r"^Error: \S(?:.*?\S)?\s{2,}+@?[\w-]+/[\w-]+(?:/[\w-]+)*$", "error:",
+         priority=85, masks=(mask(r"'[^']*'", "'<IDENTIFIER>'"),)),
+    rule("eslint-config", "lint_error",
+         r"ESLint couldn't find (?:the )?(?:config|plugin)|Failed to load (?:config|plugin|parser) [\"'][^\"']*[\"']"
+         r" (?:to extend from|declared in)|Definition for rule '[^']+' was not found|^(?:Error: )?Parsing error: "
+         r"|Found errors in \[[\w-]+\] linter", "eslint couldn't find", "failed to load", "definition for rule",
+         "parsing error", "linter", priority=110,
+         masks=(mask(r"(config|plugin|parser) [\"'][^\"']*[\"']", r"\1 '<NAME>'"), mask(r"rule '[^']+'", "rule '<RULE>'"))),
+    rule("eslint-no-errors", "not_an_error", r"✖ \d+ problems? \(0 errors?", "problem", priority=150, ignore=True),
     rule("eslint-crash", "lint_error", r"^Oops! Something went wrong! :\(", "oops! something went wrong", priority=60),
     rule("eslint-summary", "lint_error", r"✖ \d+ problems? \([1-9]\d* errors?|ESLint: .*(?:[Ee]rror|[Ff]ailed)",
          "problem", "eslint", priority=60),

@@ -23,9 +23,11 @@ DETECTOR = Detector("network", "auto", (
     rule("network-retry-noise", "network_error",
          rf"^(?:npm )?(?:verb|verbose|info|http|sill|silly|timing)\b.*(?:{NET})", *KEYWORDS,
          priority=160, rank=45),
-    # Refused connections usually mean a service the app expects at build time (a database on
-    # localhost) is not running: below a framework's own error, above summaries.
-    rule("network-connection-refused", "network_error", r"\bECONNREFUSED\b|Connection refused", "econn",
+    # A refused connection to a remote host: below a framework's own error, above summaries. Refused on
+    # this machine, it is a service the build expected (a database on localhost) that is not running: a
+    # failure of the build (the general layer), not of the network.
+    rule("network-connection-refused", "network_error",
+         r"\bECONNREFUSED\b(?! (?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|0\.0\.0\.0)\b)|Connection refused", "econn",
          "connection refused", priority=50),
     rule("network-error", "network_error", NET, *KEYWORDS, priority=90,
          masks=(mask(r"^.*?\b(curl: \(\d+\))", r"\1"),)),  # drop curl's progress meter before the message

@@ -8,11 +8,22 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import QUOTED_MODULE, mask,
 DETECTOR = Detector("node", "node", (
     rule("node-heap-oom", "out_of_memory",
          r"JavaScript heap out of memory|FATAL ERROR: .*(?:heap limit|Allocation failed|out of memory)"
-         r"|<--- (?:Last few GCs|JS stacktrace) --->"
+         r"|Fatal (?:JavaScript|javascript) (?:OOM|out of memory)",
+         "heap", "fatal error", "fatal javascript", priority=100),
+    # V8 prints the last GCs before the FATAL ERROR line and a native stack after it: the same failure, so
+    # they rank below that line (the primary is the line that says what happened).
+    rule("node-heap-oom-trace", "out_of_memory",
+         r"<--- (?:Last few GCs|JS stacktrace) --->|^=+ JS stack trace =+|^-+ Native stack trace -+"
          r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
-         r"|allocation failure;? (?:scavenge|GC) might not succeed|Fatal (?:JavaScript|javascript) (?:OOM|out of memory)",
-         "heap", "last few gcs", "js stacktrace", "ms: mark", "ms: scavenge", "allocation fail", "fatal error",
-         "fatal javascript", priority=100),
+         r"|allocation failure;? (?:scavenge|GC) might not succeed|^\d+: (?:0x)?[0-9a-fA-F]{6,16} (?:node|v8)::|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError)\b"
+         r"|\bv8::(?:internal::V8::FatalProcessOutOfMemory|Utils::ReportOOMFailure|Isolate::ReportExternalAllocation)",
+         "last few gcs", "js stacktrace", "js stack trace", "native stack trace", "ms: mark", "ms: scavenge", "allocation fail", "node::",
+         "v8::", priority=100, rank=90,
+         masks=(mask(r"^\d+: (?:0x)?[0-9a-fA-F]+ ", "<N>: <HEX> "), mask(r" \[[^\]/]*/[^\]]*\]$", " [<PATH>]"))),
+    # Node 17+ (OpenSSL 3) running a webpack 4 / react-scripts 4 build: the Node version is the cause
+    rule("node-openssl3", "node_version_mismatch",
+         r"digital envelope routines::unsupported|\bERR_OSSL_EVP_UNSUPPORTED\b", "digital envelope",
+         "err_ossl_evp_unsupported", priority=100),
     rule("node-version-required", "node_version_mismatch",
          r"You are using Node\.js \S+\. For .+ is required|Node(?:\.js)? (?:version )?v?\d\S* is (?:not supported"
          r"|unsupported)|requires (?:at least )?Node(?:\.js)? (?:v?\d|version)|Please upgrade (?:your )?Node"
@@ -29,9 +40,10 @@ DETECTOR = Detector("node", "node", (
          r"SyntaxError: Unexpected token '(?:\.|\?|\?\?=|\|\|=|&&=|#)'", "unexpected token", priority=100,
          masks=(mask(r"token '[^']*'", "token '<TOKEN>'"),)),
     rule("node-cannot-find-module", "module_not_found",
-         r"Cannot find module '[^']+'|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'"
-         r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|Package subpath '[^']+' is not defined by \"exports\"",
-         "cannot find module", "cannot find package", "err_module_not_found", "no module named",
+         r"Cannot find module (?:'[^']+'|\"[^\"]+\"|@?\w[\w@./-]*)|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'"
+         r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|Package subpath '[^']+' is not defined by \"exports\""
+         r"|^code: '(?:ERR_)?MODULE_NOT_FOUND'",
+         "cannot find module", "cannot find package", "err_module_not_found", "module_not_found", "no module named",
          "err_package_path_not_exported", "err_unsupported_dir_import", "package subpath", priority=100,
          masks=(QUOTED_MODULE, mask(r"(module named )'[^']*'", r"\1'<MODULE>'"))),
     rule("node-spawn-enoent", "command_not_found", r"\bspawn \S+ ENOENT", "spawn", priority=100),

@@ -16,32 +16,42 @@ DETECTOR = Detector("npm", "npm", (
          rf"{NPM} .*can only install packages when your package\.json and package-lock\.json", KW,
          priority=100),
     rule("npm-missing-from-lockfile", "lockfile_out_of_sync",
-         rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)", KW,
+         rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)|^Missing: \S+ from lock ?file",
+         KW, "from lock",
          priority=100, masks=(PACKAGE_SPEC,)),
     rule("npm-eusage", "dependency_install_failed", rf"{NPM} code EUSAGE\b", KW, priority=30,
          causes=(cause(r"in sync|from lock ?file|lock file's", "lockfile_out_of_sync", 100),),
          lookahead=8),
+    # npm prints an error as `code X`, detail lines (`errno`, `syscall`, `path`) and then the message: the code
+    # and detail lines rank just below the message of the same error, so the message is the primary line.
     rule("npm-engine", "node_version_mismatch",
-         rf"{NPM} (?:code (?:EBADENGINE|ENOTSUP)\b|engine Not compatible|notsup (?:Not compatible|Unsupported"
-         r" engine|Required: \{ ?\"?node))", KW, priority=100),
-    rule("npm-network-code", "network_error", rf"{NPM} (?:code|errno) (?:{NET_CODES})\b", KW, priority=100),
+         rf"{NPM} (?:engine Not compatible|notsup (?:Not compatible|Unsupported"
+         r" engine|Required: \{ ?\"?node|Actual: +\{))", KW, priority=100),
+    rule("npm-engine-code", "node_version_mismatch", rf"{NPM} code (?:EBADENGINE|ENOTSUP)\b", KW, priority=100, rank=95),
+    rule("npm-network-code", "network_error", rf"{NPM} (?:code|errno|syscall) (?:{NET_CODES}|getaddrinfo)\b", KW,
+         priority=100, rank=95),
     rule("npm-network", "network_error",
          rf"{NPM} (?:network |fetch failed|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
          priority=100),
     rule("npm-auth", "auth_error",
-         rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH)\b|(?:401|403) (?:Unauthorized|Forbidden)|Unable to authenticate"
-         r"|need auth)", KW, priority=100),
-    rule("npm-missing-file", "missing_file",
-         rf"{NPM} (?:code ENOENT\b|syscall (?:open|scandir|stat)\b|enoent\b|errno -2\b|path \S*package\.json"
-         r"|Could not read package\.json)", KW, priority=100),
+         rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH|ERR_INVALID_AUTH)\b|(?:401|403) (?:Unauthorized|Forbidden|403 )"
+         r"|Unable to authenticate|need auth|Incorrect or missing password|403 on a server)", KW, priority=100),
+    rule("npm-missing-file", "missing_file", rf"{NPM} (?:enoent\b|Could not read package\.json)", KW, priority=100),
+    rule("npm-missing-file-code", "missing_file",
+         rf"{NPM} (?:code ENOENT\b|syscall (?:open|scandir|stat)\b|errno -(?:2|4058)\b|path \S*package\.json)", KW,
+         priority=100, rank=95),
     rule("npm-missing-script", "command_not_found",
          rf"{NPM} (?:Missing script: |could not determine executable to run)", KW, priority=100,
          masks=(mask(r'(Missing script: )"?[^"\s]+"?', r'\1"<SCRIPT>"'),)),
+    rule("npm-resolve-code", "dependency_install_failed", rf"{NPM} code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|E400|E5\d\d)\b",
+         KW, priority=70, rank=65),
     rule("npm-resolve", "dependency_install_failed",
-         rf"{NPM} (?:code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|E400|E5\d\d)\b|ERESOLVE |While resolving: "
+         rf"{NPM} (?:ERESOLVE |While resolving: "
          r"|Could not resolve dependency:|Conflicting peer dependency|Fix the upstream dependency conflict"
          r"|(?:peer|peerOptional|dev|optional|overridden)?\s*\S+@\"[^\"]*\" from |404 |notarget |.*--legacy-peer-deps"
          r"|No matching version found|Found: \S+@)", KW, priority=70, masks=(PACKAGE_SPEC,)),
+    rule("npm-http-auth", "auth_error", r"^npm http (?:GET |fetch GET )?40[13] ", "npm http", priority=100),
+    rule("npm-http-404", "dependency_install_failed", r"^npm http (?:GET |fetch GET )?404 ", "npm http", priority=70),
     rule("npm-gyp", "dependency_install_failed", rf"^(?:{NPM} )?gyp (?:ERR!|error) ", "gyp err", "gyp error",
          priority=40),
     rule("npm-lifecycle", "build_command_failed",
@@ -49,6 +59,8 @@ DETECTOR = Detector("npm", "npm", (
          r"|Lifecycle script `[^`]+` failed|command failed|This is probably not a problem with npm)", KW,
          relative="stage", priority=20),
     rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E[A-Z0-9_]+\b", KW, priority=30),
-    rule("npm-debug-log-pointer", "build_command_failed", rf"{NPM} (?:A complete log of this run|Log files were)",
+    rule("npm-debug-log-pointer", "build_command_failed",
+         rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of scripts"
+         r"|Usage:|\[-|npm \w+ \[|aliases: |Run \"npm help)",
          KW, priority=200, ignore=True),
 ))

@@ -7,11 +7,11 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 DETECTOR = Detector("shell", "sh", (
     rule("shell-command-not-found", "command_not_found",
-         r"\b(?:ba|da|z)?sh: (?:line )?\d+: [^\s:]+: (?:command )?not found|(?<![^\s:])[^\s:]+: command not found"
+         r"\b(?:ba|da|z)?sh: (?:line )?\d+: [^\s:]+: (?:command )?not found|\.sh: line \d+: [^\s:]+: No such file or directory$|\b(?:ba|da|z)?sh: [^\s:]+: not found$|(?<![^\s:])[^\s:]+: command not found"
          r"|\bcommand not found: |is not recognized as an internal or external command|exited \(127\)"
-         r"|exit (?:code|status):? 127\b|\benv: .\S+.: No such file or directory|\bnot found in \$?PATH"
+         r"|exit (?:code|status):? 127\b|exited with (?:code )?127\b|\benv: .\S+.: No such file or directory|\bnot found in \$?PATH"
          r"|could not determine executable to run", "not found", "not recognized", "(127)", "code 127",
-         "status 127", "code: 127", "status: 127", "env:", "could not determine executable", priority=100,
+         "status 127", "code: 127", "with 127", "status: 127", "env:", "could not determine executable", "no such file", priority=100,
          masks=(mask(r"(:\s(?:line \d+: |\d+: )?|^In \S+ - |- )([^\s:]+)(: (?:command )?not found)",
                      r"\1<COMMAND>\3"),
                 mask(r"(command not found: )\S+", r"\1<COMMAND>"),
@@ -21,8 +21,11 @@ DETECTOR = Detector("shell", "sh", (
          r"\b(?:ba|da|z)?sh: (?:line )?\d+: [^\s:]+: Permission denied|\bEACCES: permission denied",
          "permission denied", priority=40, relative="stage",
          masks=(mask(r"(:\s(?:line \d+: |\d+: )?)([^\s:]+)(: Permission denied)", r"\1<COMMAND>\3"),)),
-    rule("make-error", "build_command_failed", r"\bmake(?:\[\d+\])?: \*\*\* (?:\[[^\]]*\] )?Error \d+", "***",
-         relative="stage", priority=20, tool="make", masks=(mask(r"\*\*\* \[[^\]]*\] Error \d+", "*** [<TARGET>] Error <CODE>"),)),
+    rule("make-error", "build_command_failed",
+         r"\bmake(?:\[\d+\])?: \*\*\* (?:\[[^\]]*\] )?Error \d+|recipe for target '[^']+' failed", "***",
+         "recipe for target",
+         relative="stage", priority=20, tool="make", masks=(mask(r"\*\*\* \[[^\]]*\] Error \d+", "*** [<TARGET>] Error <CODE>"),
+                mask(r"(target )'[^']+'", r"\1'<TARGET>'"))),
     rule("jenkins-step-failed", "build_command_failed", r"^Build step '[^']+' marked build as failure",
          "marked build as failure", priority=15, tool="jenkins",
          masks=(mask(r"step '[^']+'", "step '<STEP>'"),)),

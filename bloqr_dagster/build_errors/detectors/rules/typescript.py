@@ -12,6 +12,8 @@ TS_MASKS = (
     quoted_after(r"name|Property|property|Parameter|member|[Vv]ariable|Identifier|[Nn]amespace|Binding element",
                  "<IDENTIFIER>", quote="'"),
     mask(r"'(?:[A-Za-z]:)?[./\\][^']*'( implicitly)", r"'<PATH>'\1"),
+    mask(r"(Types of (?:property|parameters) )'[^']+'(?: and '[^']+')?",
+         lambda m: m.group(1) + " and ".join(["'<IDENTIFIER>'"] * (2 if " and '" in m.group() else 1))),
 )
 
 DETECTOR = Detector("typescript", "tsc", (
@@ -24,10 +26,19 @@ DETECTOR = Detector("typescript", "tsc", (
          r"\bType '.*' is not assignable to (?:type|parameter of type)|Property '[^']+' does not exist on type"
          r"|Cannot find name '[^']+'|implicitly has an? '?any'? type|is possibly '(?:undefined|null)'"
          r"|has no exported member|Expected \d+ arguments?, but got \d+|No overload matches this call"
-         r"|is declared but its value is never read|Argument of type '.*' is not assignable",
+         r"|is declared but its value is never read|Argument of type '.*' is not assignable"
+         r"|Types of (?:property|parameters) '[^']+' (?:and '[^']+' )?are incompatible"
+         r"|is missing the following properties from type|Property '[^']+' is missing in type"
+         r"|Try `?npm i(?:nstall)? (?:--save-dev |-D )?@types/|add a new declaration \(\.d\.ts\) file",
          "not assignable", "does not exist on type", "cannot find name", "implicitly has", "is possibly",
          "no exported member", "arguments, but got", "argument, but got", "no overload", "never read",
+         "are incompatible", "missing the following properties", "is missing in type", "@types/", "(.d.ts)",
          priority=60, masks=TS_MASKS),
+    rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "[tsl]",
+         "(typescript)", priority=100, masks=TS_MASKS),
+    # `tsc --build`'s closing table header `Errors  Files` (its rows `  2  src/a.ts:8` are not matched: a
+    # keyword as common as `.ts:` would offer the rules every line naming a TypeScript file)
+    rule("tsc-summary-table", "typescript_error", r"^Errors  {1,8}Files$", "errors  ", priority=50, rank=20),
     rule("tsc-summary", "typescript_error",
          r"Found [1-9]\d* errors?(?: in \d+ files?)?\.?(?:\s+Watching for file changes)?|TypeScript: \d+ semantic"
          r" errors?|svelte-check found [1-9]\d* errors?", "error", priority=50,

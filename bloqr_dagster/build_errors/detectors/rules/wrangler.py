@@ -58,6 +58,8 @@ DETECTOR = Detector("wrangler", "wrangler", (
     rule("wrangler-config-item", "wrangler_error",
          r"^- .+(?:should have a|is reserved|must be (?:a|an|one of)|is not a valid|is required|but got )",
          "should have", "reserved", "must be", "not a valid", "is required", "but got", priority=60),
+    rule("wrangler-api-coded-line", "wrangler_error", r"\[code: \d{3,8}\]\.?$", "[code: ", priority=45, rank=45,
+         masks=(mask(r"\(/accounts/[^)]*\)", "(<API_PATH>)"),)),
     rule("wrangler-uncaught-at-startup", "wrangler_error", r"^Uncaught (?:\w+)?Error:", "uncaught", priority=60,
          masks=(mask(r"(Error: )\w+( is not defined)", r"\1<IDENTIFIER>\2"),)),
 ))

@@ -1,0 +1,85 @@
+"""Accuracy of the detectors on labelled lines and whole logs (the corpus format of corpus.py).
+
+Each labelled line is diagnosed as a one-line log. `Figures` counts, per category: error lines,
+right categories, detections, groups equal to the expected masked form; false positives on
+`not_an_error` lines; whole logs whose primary category and primary line are right. Used by
+`benchmarks/detect_accuracy.py` (which prints them) and the corpus floor tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bloqr_dagster.build_errors.detectors import corpus as corpus_mod
+from bloqr_dagster.build_errors.detectors.engine import diagnose
+from bloqr_dagster.build_errors.detectors.logfile import diagnose_file
+from bloqr_dagster.build_errors.detectors.ruleset import RuleSet
+
+
+@dataclass
+class Figures:
+    """Counts of one evaluation; `misses` names the items that were wrong (for the train split only)."""
+
+    total: Counter = field(default_factory=Counter)  # error lines per category
+    right: Counter = field(default_factory=Counter)
+    detected: Counter = field(default_factory=Counter)
+    groups: Counter = field(default_factory=Counter)  # right category and group == expected_group
+    grouped: Counter = field(default_factory=Counter)  # right category with an expected_group to compare
+    negatives: int = 0
+    false_pos: int = 0
+    logs: int = 0
+    primary_cat: int = 0
+    primary_line: int = 0
+    logs_with_line: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def rates(self) -> dict[str, float]:
+        """The aggregate figures as fractions (0 when there is nothing to count)."""
+        return {
+            "category": ratio(sum(self.right.values()), sum(self.total.values())),
+            "detection": ratio(sum(self.detected.values()), sum(self.total.values())),
+            "false_positives": ratio(self.false_pos, self.negatives),
+            "groups": ratio(sum(self.groups.values()), sum(self.grouped.values())),
+            "primary_category": ratio(self.primary_cat, self.logs),
+            "primary_line": ratio(self.primary_line, self.logs_with_line),
+        }
+
+
+def evaluate(lines: list[corpus_mod.CorpusLine], logs: list[corpus_mod.CorpusLog], rules: RuleSet) -> Figures:
+    f = Figures()
+    for item in lines:
+        errors = diagnose(item.line, rules).errors
+        hit = errors[0] if errors else None
+        if item.category == "not_an_error":
+            f.negatives += 1
+            f.false_pos += hit is not None
+            if hit is not None:
+                f.misses.append(f"FP   {item.id}: {hit.error_code:26} {item.line[:90]!r}")
+            continue
+        cat = item.category
+        f.total[cat] += 1
+        f.detected[cat] += hit is not None
+        if hit is not None and hit.error_code == cat:
+            f.right[cat] += 1
+            if item.expected_group:
+                f.grouped[cat] += 1
+                f.groups[cat] += hit.error_group == item.expected_group
+        else:
+            got = hit.error_code if hit else "(not detected)"
+            f.misses.append(f"MISS {item.id}: want {cat}, got {got}: {item.line[:90]!r}")
+    for log in logs:
+        primary = diagnose_file(log.path, rules).primary
+        f.logs += 1
+        f.primary_cat += primary is not None and primary.error_code == log.category
+        if log.primary_line:
+            f.logs_with_line += 1
+            f.primary_line += primary is not None and primary.line_no == log.primary_line
+        if primary is None or primary.error_code != log.category:
+            got = f"{primary.error_code} line {primary.line_no}" if primary else "none"
+            f.misses.append(f"LOG  {log.path.name}: want {log.category}, got {got}")
+    return f
+
+
+def ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
