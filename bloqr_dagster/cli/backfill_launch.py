@@ -44,13 +44,10 @@ def _store_ranges(instance, first: int, last: int) -> list[str]:
 
 
 def _stale_keys(instance) -> tuple[list[str], str]:
-    from bloqr_dagster.build_errors.detectors import UserRulesError, load_user_rules, rules_version
+    from bloqr_dagster.build_errors.detectors import load_user_rules, rules_version
     from bloqr_dagster.defs.build_errors import backfill as bf
 
-    try:
-        version = rules_version(load_user_rules())
-    except UserRulesError as exc:
-        raise BloqrError(f"user rules: {exc}") from None
+    version = rules_version(load_user_rules())  # already checked by launch_and_follow
     return bf.stale_ranges(instance, version), version
 
 
@@ -74,6 +71,13 @@ def _check_others(instance) -> list:
 def launch_and_follow(args: argparse.Namespace, bounds: tuple[int, int] | None, *, deadline: float,
                       start_daemon_after: float, workspace: Path) -> int:
     import dagster as dg
+
+    from bloqr_dagster.build_errors.detectors import UserRulesError, load_user_rules
+
+    try:  # the assets read them when they load (their code version): a bad file is one line here
+        load_user_rules()
+    except UserRulesError as exc:
+        raise BloqrError(f"user rules: {exc}") from None
 
     from bloqr_dagster import settings
     from bloqr_dagster.defs.build_errors import backfill as bf

@@ -261,3 +261,11 @@ def test_no_wait_launches_and_returns_and_the_backfill_waits_for_a_daemon(dagste
     assert blocking_build_error_backfills(env.instance)  # launched on purpose: others wait for it
     keys = list(env.instance.get_dynamic_partitions("build_id_ranges"))
     assert keys == sorted(keys) and len(keys) == 3
+
+
+def test_a_bad_user_rules_file_is_one_line(dagster_env, capsys) -> None:
+    (dagster_env.bloqr_home / "rules.yaml").write_text("rules:\n  - name: x\n    category: netwrk_error\n")
+    assert main(["backfill", "--stale"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("bloqr backfill: user rules: ") and err.count("\n") == 1
+    assert "rules[0]" in err and not dagster_env.instance.get_backfills()
