@@ -14,7 +14,7 @@ columns:
   min_builds_spike: Fewest failed builds in the window for a spike.
   min_score: Smallest score (z) for a spike, a new group or a completion-rate drop.
   min_ratio: Smallest observed/expected ratio for a spike (an effect size on top of significance).
-  min_drop: Smallest completion-rate drop, in rate points (0.10 = 10 points), for a completion anomaly.
+  min_drop: Smallest completion-rate drop, in rate points (0.10 = 10 points), for a completion anomaly (used by the day window only, as the completion rate is daily).
   current_windows: Windows up to the newest build that count as current (alerted and checked).
 tests:
   - unique: window_kind

@@ -21,10 +21,10 @@ from bloqr_dagster.errors import BloqrError
 
 _SECRET_WORDS = r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|[_-]pass(?![a-z])|[_-]pwd"
 _LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl"
-_INTERNAL_LABELS = r"internal|corp|intra(?:net)?|lan|local|localdomain|private|priv|svc|cluster"
+_INTERNAL_LABELS = r"internal|corp|intra(?:net)?|lan|local|localdomain|private|priv|svc|cluster"  # _INTERNAL_WORDS
 
 PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    "email": re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9_%+][A-Za-z0-9._%+-]*@(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
                         r"\.(?:[A-Za-z]{2,}|\(none\))"),
     "ipv4": re.compile(r"(?<![\w.])(?:(?>25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
                        r"(?>25[0-5]|2[0-4]\d|1?\d?\d)(?!\w|\.\d)"),
@@ -66,9 +66,9 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+(?!<)(?![a-z]+(?:\s|$))[^\s\"'`,;]"
         r"|(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*(?:=[\"']|(?![\w.~+/=-])))[\w.~+/=-]{6,}"
         r"|(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,}"
-        r"|(?i:\b(?:set-)?cookie)\s*:\s*(?!<)\S"
+        r"|(?i:\b(?:set-)?cookie)\s*:\s*[\"']?+(?!<)\S"
     ),
-    "private_key": re.compile(r"PRIVATE KEY(?: BLOCK)?-----[ \t]*(?!<)[^\s-]"),
+    "private_key": re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[ \t]*(?!<)[^\s-]"),
     "url_credentials": re.compile(r"://[^\s/@'\"`<>]{1,256}@"),
     "user_path": re.compile(r"(?:/home/|/Users/|/export/home/|[A-Za-z]:\\{1,2}Users\\{1,2})(?![<{\[])[^\s/\\<>'\"]+"),
     "internal_host": re.compile(
@@ -83,24 +83,32 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
 _LONG_RUN = re.compile(r"[A-Za-z0-9_-]{32,}")
 _TOKEN_RUN = re.compile(r"[\w+/-]{19,}")  # a prefix, a separator and 16+ characters; 20+ after `=`
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
-_INTERNAL_HINT = re.compile(rf"(?i:{_INTERNAL_LABELS})")
-_WORDS_HINT = re.compile(rf"(?i:{_SECRET_WORDS}|{_LOGIN_WORDS}|auth|cookie|bearer|basic)")
+# Lowercase words one of which every match of the pattern holds (plain `in` tests on the lowered text).
+_CREDENTIAL_WORDS = ("pass", "pwd", "secret", "token", "api", "auth", "login", "mysql", "mariadb", "curl")
+_HEADER_WORDS = ("authorization", "bearer", "basic", "token", "cookie")
+_INTERNAL_WORDS = ("internal", "corp", "intra", "lan", "local", "priv", "svc", "cluster")
 
-# Cheap tests that rule a pattern out for most lines, so the regexes run on few of them.
-_MAY_CONTAIN: dict[str, Callable[[str], bool]] = {
-    "email": lambda s: "@" in s,
-    "ipv4": lambda s: _DIGIT_DOT_DIGIT.search(s) is not None,
-    "ipv6": lambda s: "::" in s or s.count(":") >= 7,
-    "hex_id": lambda s: _LONG_RUN.search(s) is not None,
-    "token": lambda s: _TOKEN_RUN.search(s) is not None,
-    "credential": lambda s: _WORDS_HINT.search(s) is not None,
-    "auth_header": lambda s: _WORDS_HINT.search(s) is not None,
-    "private_key": lambda s: "PRIVATE KEY" in s,
-    "url_credentials": lambda s: "://" in s and "@" in s,
-    "user_path": lambda s: "/home/" in s or "Users" in s,
-    "internal_host": lambda s: "." in s and _INTERNAL_HINT.search(s) is not None,
-    "worker_url": lambda s: "workers.dev" in s.lower(),
-    "webhook_url": lambda s: "hook" in s,
+
+def _has_any(low: str, words: tuple[str, ...]) -> bool:
+    return any(w in low for w in words)
+
+
+# Cheap tests that rule a pattern out for most values, so the regexes run on few of them; each gets
+# the text and its lowercase form.
+_MAY_CONTAIN: dict[str, Callable[[str, str], bool]] = {
+    "email": lambda s, low: "@" in s,
+    "ipv4": lambda s, low: "." in s and _DIGIT_DOT_DIGIT.search(s) is not None,
+    "ipv6": lambda s, low: "::" in s or s.count(":") >= 7,
+    "hex_id": lambda s, low: len(s) >= 32 and _LONG_RUN.search(s) is not None,
+    "token": lambda s, low: len(s) >= 19 and _TOKEN_RUN.search(s) is not None,
+    "credential": lambda s, low: _has_any(low, _CREDENTIAL_WORDS),
+    "auth_header": lambda s, low: _has_any(low, _HEADER_WORDS),
+    "private_key": lambda s, low: "PRIVATE KEY" in s,
+    "url_credentials": lambda s, low: "://" in s and "@" in s,
+    "user_path": lambda s, low: "/home/" in s or "Users" in s,
+    "internal_host": lambda s, low: "." in s and _has_any(low, _INTERNAL_WORDS),
+    "worker_url": lambda s, low: "workers.dev" in low,
+    "webhook_url": lambda s, low: "hook" in s,
 }
 
 
@@ -108,8 +116,9 @@ def private_kinds(text: str | None) -> list[str]:
     """The kinds of private value found in `text` (empty when clean)."""
     if not text:
         return []
+    low = text.lower()
     return [kind for kind, pattern in PRIVATE_PATTERNS.items()
-            if _MAY_CONTAIN[kind](text) and pattern.search(text)]
+            if _MAY_CONTAIN[kind](text, low) and pattern.search(text)]
 
 
 def scan(values: Iterable[str | None]) -> dict[str, list[str]]:

@@ -91,6 +91,16 @@ def test_platform_prefixes_are_stripped(raw: str, clean: str) -> None:
     ("[ERROR]\tUpdate failed for example.org/lib: Unable to get repository", "build_command_failed"),
     ('time="2025-01-01T00:00:00Z" level=error msg="exec failed"', "build_command_failed"),
     ("  The JSON you provided was not well formed. [code: 10040]", "wrangler_error"),
+    # precision: whose failure it is
+    ('error An unexpected error occurred, please open a bug report with the information in "/x/yarn-error.log".',
+     "dependency_install_failed"),
+    ("npm ERR! 503 Service Unavailable - GET https://registry.npmjs.org/left-pad", "network_error"),
+    ("tar: dist: Cannot open: No such file or directory", "build_output_missing"),
+    ('Error: The directory "/app/.next" does not contain a Next.js production build.', "build_output_missing"),
+    ("npm error 404 Not Found - PUT https://registry.npmjs.org/@acme%2fkit - Not found", "deploy_command_failed"),
+    ("npm error 401 Unauthorized - PUT https://registry.npmjs.org/@acme%2fkit", "auth_error"),
+    ("Module not found: Error: Cannot resolve 'file' or 'directory' ./Missing in /app/src", "module_not_found"),
+    ('  unable to resolve module "react" with subpath "/jsx-runtime"', "module_not_found"),
 ])
 def test_formats(line: str, code: str) -> None:
     d = diagnose(line)

@@ -91,6 +91,13 @@ _TOKEN_ZOO = [
     "sha512-AbCdEfGhIjKlMnOpQrStUv== AKIAABCDEFGHIJKLMNOP npm_abcdefghijklmnopqrstuvwxyz0123456789 glpat-abc",
     "<PACKAGE>@<VERSION> <TOKEN> __init__ _private9 a_b-c.d@e <x> [code: 10000] error TS2307 YN0028",
     "Ünïcödé wörds ſecret: x ＫＥＹ=１２３ ٣٤٥ and K-key=value\ttabs  and   gaps",
+    "Authorization: Bearer -eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.-abc Cookie: a=b; c=d",
+    "DB_PASS=hunter2 _PASSWORD='two words' --password x --api-token=-AbC9xYz8WvU7tS6 --password-stdin r",
+    "-----BEGIN RSA PRIVATE KEY----- MIIE jdoe@box.(none) me@host:~/x deploy@10.0.4.7 a:b@c.example.com",
+    "C:\\Users\\First Last\\x /home/jdoe/x:1:2 -I/home/jdoe/inc db.corp.acme-internal:5432 10.1.2.3.",
+    "hooks.slack.com/services/T0/B0/XX wJalrXUtnFEMI/K7MDENG/bPxRfiCYz9EXAMPLE FOO=Kq7Lm2Np9Rs4Tv8Wx3Yz6Ab",
+    "Property 'x' type 'Y' module 'z' (reading 'map') 'q' is defined Line 1:2 (3:4) npm ERR! 404 status: 400",
+    "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ hf_abcdefghijklmnopqrstuvwxyzABCDEFGH",
 ]
 
 

@@ -174,3 +174,66 @@ def test_masking_and_the_privacy_scan_are_fast_on_hostile_lines() -> None:
             if took > worst[0]:
                 worst = (took, name, line[:20])
     assert worst[0] < CATASTROPHE_S, worst
+
+
+def test_the_blocking_check_finds_nothing_in_masked_real_logs() -> None:
+    # A finding blocks publishing, so on real traffic (the project corpus: every split, lines and whole
+    # logs) the scan must agree with the masking: nothing it reports may survive masking.
+    from bloqr_dagster.build_errors.detectors import corpus, diagnose_file
+
+    root = Path(__file__).resolve().parents[1] / "data" / "buildlogs"
+    outputs: list[str] = []
+    for item in corpus.load_lines(root):
+        outputs += [text for e in diagnose(item.line).errors for text in (e.error_group, e.sample_line)]
+    for log in corpus.load_logs(root):
+        outputs += [text for e in diagnose_file(log.path).errors for text in (e.error_group, e.sample_line)]
+    assert len(outputs) > 2_000
+    assert privacy.scan(outputs) == {}
+
+
+def test_a_user_rule_whose_fixed_group_holds_a_private_value_is_refused() -> None:
+    # A fixed group is published as written (no masking), so a private value in it is a load error.
+    from bloqr_dagster.build_errors.detectors import UserRulesError
+    from bloqr_dagster.build_errors.detectors.user_rules import parse_user_rules
+
+    text = ("rules:\n  - name: mirror-down\n    category: network_error\n    pattern: 'mirror\\.example: 503'\n"
+            "    keywords: [mirror.example]\n    group: 'npm mirror down, ask ops@example.com'\n")
+    with pytest.raises(UserRulesError) as err:
+        parse_user_rules(text)
+    assert str(err.value).endswith("rules[0].group: holds a private value (email); write a placeholder "
+                                   "(<EMAIL>, <HOST>, <TOKEN>, ...) instead")
+    assert "ops@example.com" not in str(err.value)
+    assert parse_user_rules(text.replace("ops@example.com", "<EMAIL>")).rules[0].group == \
+        "npm mirror down, ask <EMAIL>"
+
+
+def test_a_secret_across_a_length_cap_is_not_half_published() -> None:
+    # Samples and groups keep the head of a long line, cut at a blank: half a secret would be too short
+    # to be recognised and masked, so the token across a cap must go whole.
+    secret = "Qm9vK2Zv/by8xY+3zTq7Lw5nR1sV0pUe4aGdHcJk"
+    for cap in (2 * masking.MAX_GROUP_CHARS, masking.MAX_SAMPLE_CHARS, masking.MAX_SAMPLE_CHARS + 64):
+        for offset in range(4, 40, 9):  # the cap falls `offset` characters into the secret
+            head = ("Error: failed " + "x " * cap)[: cap - offset]
+            d = diagnose(head + " " + secret + " tail")
+            assert d.errors
+            for e in d.errors:
+                for text in (e.error_group, e.sample_line):
+                    assert secret[: offset - 1] not in text and secret[-12:] not in text, (cap, offset)
+
+
+def test_masked_mixtures_of_private_values_never_trip_the_blocking_check() -> None:
+    # A finding blocks publishing, so whatever the masking leaves must pass the scan: random lines made
+    # of the corpus's and the token zoo's words (fixed seed, so a failure reproduces).
+    import random
+
+    from tests.build_errors.test_masking import _TOKEN_ZOO
+
+    words = [w for text in _TOKEN_ZOO + [c["line"] for c in CASES] for w in text.split(" ") if w]
+    rnd = random.Random(7)
+    flagged = []
+    for _ in range(8_000):
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 8)))
+        for out in (scrub(normalise(text)), masking.sample(text)):
+            if privacy.private_kinds(out):
+                flagged.append((text, out))
+    assert flagged == []

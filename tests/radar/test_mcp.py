@@ -111,3 +111,12 @@ def test_works_from_the_lake_without_a_warehouse(corpus: tuple[Path, list[str]],
                                          ("current_anomalies", {})])
     assert top.structured_content["source"] == "lake" and len(top.structured_content["groups"]) == 1
     assert anomalies.is_error and "no warehouse" in anomalies.content[0].text
+
+
+def test_a_missing_home_is_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
+    import subprocess
+
+    proc = subprocess.run([BLOQR, "mcp", "--home", str(tmp_path / "nowhere")], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip() == f"bloqr mcp: --home: no such folder {tmp_path / 'nowhere'}"

@@ -7,10 +7,14 @@ Three steps, all pure functions of one line:
   turbo's `pkg:build:`), leading blanks.
 * `normalise` turns a message into an error group: variable parts (paths, modules, versions,
   numbers, hosts, ids, ...) become placeholders so that the same error from different
-  projects groups together. Fixed codes that name the error kind (`TS2307`, `YN0028`,
-  `[code: 10000]`, `exit code 127`) stay.
-* `scrub` is the privacy pass run last on every group and sample: account ids, emails,
-  tokens, IPs, absolute and user paths, URLs and worker names never leave the engine.
+  projects groups together; quoted names become `<IDENTIFIER>`/`<TYPE>`/`<MODULE>` by the word
+  before them. Fixed codes that name the error kind (`TS2307`, `YN0028`, `E404`,
+  `[code: 10000]`, `exit code 127`, HTTP statuses such as `npm ERR! 404`) stay.
+* `scrub` is the privacy pass run last on every group and sample: credentials (auth headers,
+  `key=value`, `--password x`, `login -p x`), the token families secret scanners know, key
+  blocks, account ids, emails, IPs, absolute and user paths, URLs (scheme-less too), internal
+  host names and worker names never leave the engine. build_errors/privacy.py re-checks what is
+  about to be published with separately written patterns and blocks it on a finding.
 
 Both `normalise` and `scrub` are one combined regex with named alternatives, scanned once
 left to right, so an earlier, longer token (a URL) wins over the pieces inside it (a host).
@@ -80,7 +84,8 @@ _PRIVATE = r"""
 |(?P<credhost>(?<![\w/:.%+-])[\w.%+-]++:[^\s@/'"`<>]{1,128}@[\w-]++(?:\.[\w-]++)++)
 |(?P<scp>(?<![\w.-])[\w.-]++@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}:[\w./~-]+)
 |(?P<gitident>(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)*+\.\(none\))
-|(?P<prompt>(?<![\w.-])[\w.-]++@[\w-]++(?:\.[\w-]++)*+(?=:[~/]))
+|(?P<prompt>(?<![\w.-])[\w.-]++@[\w-]++(?:\.[\w-]++)*+(?=:~|:/(?!/)))
+|(?P<sshuser>(?<![\w.+-])[\w.+-]++@(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d))
 |(?P<email>(?<![\w.+%-])[\w.+%-]++@(?:[a-zA-Z0-9-]+\.)+[a-zA-Z]{2,}\b)
 |(?P<authhdr>(?i:\b(?:proxy-)?authorization|\bx-(?:api-key|auth-token|access-token|goog-api-key|amz-security-token)
     |\bprivate-token|\bapi-key)["']?\s*[:=]\s*["']?(?:(?i:bearer|basic|token|digest|negotiate|bot|apikey|otp)\s+)?+
@@ -93,7 +98,7 @@ _PRIVATE = r"""
     |salt(?![a-z])|dsn(?![a-z])|webhook)))
     [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++(?![A-Za-z][a-z]*(?:[\s.,;]|$)))
     (?P<secret_v>"(?!<)[^"\n]{1,256}"|'(?!<)[^'\n]{1,256}'|["']?(?!<)(?!\d{3}(?!\w))[^\s"',;]+))
-|(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api-?key|auth
+|(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api[_-]?key|auth
     |credential|cookie|username))[\w-]++(?<!-stdin)(?<!-file)(?:=|\s+)
     (?P<flagsecret_v>(?!--|-\w(?!\S)|<)(?:"[^"\n]{1,256}"|'[^'\n]{1,256}'|[^\s"',;]+)))
 |(?P<knowntoken>\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|gl(?:pat|dt|rt|ptt|cbt|imt|oas|soat|ft)-[\w-]{20,}
@@ -109,8 +114,8 @@ _PRIVATE = r"""
 |(?P<awskey>(?<![\w/+=])(?=[A-Za-z0-9/+]{40}(?![\w/+=]))(?=[A-Za-z0-9/+]{0,39}\d)(?=[A-Za-z0-9/+]{0,39}[A-Z])
     (?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9]{0,39}[/+])[A-Za-z0-9/+]{40})
 |(?P<apipath>/(?:client/v4/)?(?:accounts|zones|user|memberships)/[^\s)"'`,]*)
-|(?P<acctkv>(?i:\baccount[_-]?id)["']?\s*[:=]\s*["']?(?!<)[\w-]+)
-|(?P<zonekv>(?i:\bzone[_-]?id)["']?\s*[:=]\s*["']?(?!<)[\w-]+)
+|(?P<acctkv>(?i:\baccount[_-]?id)["']?\s*[:=]\s*["']?(?!<)[^\s"',;]+)
+|(?P<zonekv>(?i:\bzone[_-]?id)["']?\s*[:=]\s*["']?(?!<)[^\s"',;]+)
 |(?P<wname>(?:--name[= ]|--script-name[= ]|\bname\s*=\s*")(?!<)[^\s`'"]+)
 |(?P<wquoted>(?i:\b(?:worker(?:\s+name)?|script(?:\s+name)?|system\s+expected|service)\s+)"(?!<)[^"\s]+")
 |(?P<wverb>\b(?:Uploaded|Published|Deployed|Uploading|Deploying)\s+(?!<)[A-Za-z0-9][\w-]*(?=\s+\(\d|\s+triggers))
@@ -118,6 +123,8 @@ _PRIVATE = r"""
     |localdomain|private|priv|svc|cluster)(?:\.|(?![\w-])))(?=[A-Za-z0-9-]++\.)(?:[A-Za-z0-9-]++\.)+[A-Za-z0-9-]++
     (?P<inthost_p>:\d{1,5})?(?![\w-]|\.[\w-]))
 |(?P<devhost>(?<![\w.-])[\w-]++(?:\.[\w-]++)*?\.(?:workers|pages)\.dev\b)
+|(?P<webhook>(?i:hooks\.slack\.com|discord(?:app)?\.com/api/webhooks|hooks\.zapier\.com
+    |outlook\.office\.com/webhook)/[^\s'"`<>(){}\[\]]*)
 |(?P<nourl>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?::\d{1,5})?
     /[^\s'"`<>(){}\[\]]*[^\s'"`<>(){}\[\].,:;!?])
 |(?P<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)
@@ -204,21 +211,23 @@ _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"/", ("unixuser", "apipath", "abspath")),
     (r"['\"`]", ("qident", "qtype", "qmodule", "qrange")),
     (r"[\[(]", ("pidhex", "parenloc", "nodepid", "keep")),
-    (r"[~\\^<>-]", ("pemkey", "flagsecret", "wname", "home", "winpath", "range")),
+    (r"[~\\^<>-]", ("pemkey", "flagsecret", "wname", "longtoken", "home", "winpath", "range")),
     (r"[.@]", ("pkgver", "relfile", "reldir", "barefile")),
-    (r"\d", ("awskey", "uuid", "hexlong", "longtoken", "b64", "ipv6", "ipv4", "pkgver", "relfile",
+    (r"\d", ("awskey", "uuid", "hexlong", "longtoken", "b64", "ipv6", "ipv4", "email", "pkgver", "relfile",
              "reldir", "barefile", "host", "shortsha", "hex0x", "linecol", "isodate", "clock", "duration", "version", "num",
              "httpcode", "int")),
     (r"[A-Za-z_](?=[\w.%+-]*+:[^\s@/]*+@)", ("credhost",)),
-    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "gitident", "prompt", "email", "pkgver")),
+    (r"[A-Za-z_](?=[\w.+%~-]*+@)", ("scp", "gitident", "prompt", "sshuser", "email", "pkgver")),
     (r"[A-Za-z](?=[\w.+~-]*+(?::/|:\\))", ("credurl", "url", "winuser", "winpath")),
     (r"[A-Za-z](?=[A-Za-z0-9]*+[+/])", ("awskey",)),
-    (r"[A-Za-z_](?=[\w.@+~\[\]-]*+/)", ("nourl", "relfile", "reldir")),
+    (r"[A-Za-z_](?=[\w.@+~\[\]-]*+/)", ("webhook", "nourl", "relfile", "reldir")),
     (r"[A-Za-z_](?=[\w+~-]*+\.)", ("jwt", "inthost", "devhost", "barefile", "host")),
     (r"[A-Za-z_](?=[\w-]*?\d)", ("knowntoken", "integrity", "uuid", "hexlong", "longtoken", "b64", "ipv6", "shortsha",
                                "version", "vshort")),
     (r"[A-Za-z_]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "acctkv", "zonekv", "wname", "wquoted",
                    "wverb", "errno", "keep", "exit", "kwver")),
+    # An IPv6 address whose first group has no digit (`dead:beef::1`).
+    (r"[A-Fa-f](?=[0-9A-Fa-f]{0,3}:)", ("ipv6",)),
     # A random-looking value right after `=` or `:` (`FOO=AbC...`, `"id":"AbC..."`).
     (r"(?<=[=:])[\w+/]|(?<=[=:][\"'])[\w+/]", ("kvrandom",)),
 )
@@ -244,7 +253,7 @@ def _alternatives(source: str) -> dict[str, str]:
 _LOOKAHEAD_SHAPES_NEED = r"(?=\S*?[@:/.\d])"
 _DIGIT_CLUSTERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("uuid", "hexlong", "longtoken", "b64"), r"(?=[\w+/-]{9})"),
-    (("pkgver", "relfile", "reldir", "barefile", "host"), r"(?=\S*?(?:[@/]|\.[^\W\d_]))"),
+    (("email", "pkgver", "relfile", "reldir", "barefile", "host"), r"(?=\S*?(?:[@/]|\.[^\W\d_]))"),
 )
 _WORD_FIRST_LETTERS = {
     "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "acctkv": "aA",
@@ -421,10 +430,10 @@ def _kind(m: re.Match[str]) -> tuple[str, str]:
 _VALUE_MASKED = {"pemkey": "<TOKEN>", "authhdr": "<TOKEN>", "cookie": "<TOKEN>", "secret": "<TOKEN>",
                  "flagsecret": "<TOKEN>"}
 _WHOLE_MASKED = {
-    "url": "<URL>", "scp": "<URL>", "credurl": "<URL>", "credhost": "<URL>", "nourl": "<URL>", "email": "<EMAIL>",
-    "gitident": "<EMAIL>", "prompt": "<EMAIL>", "knowntoken": "<TOKEN>", "jwt": "<TOKEN>", "awskey": "<TOKEN>",
-    "kvrandom": "<TOKEN>", "longtoken": "<TOKEN>", "b64": "<TOKEN>", "integrity": "<HASH>", "devhost": "<HOST>",
-    "uuid": "<HEX>", "winpath": "<PATH>", "winuser": "<PATH>", "home": "<PATH>",
+    "url": "<URL>", "webhook": "<URL>", "scp": "<URL>", "credurl": "<URL>", "credhost": "<URL>", "nourl": "<URL>", "sshuser": "<URL>",
+    "email": "<EMAIL>", "gitident": "<EMAIL>", "prompt": "<EMAIL>", "knowntoken": "<TOKEN>", "jwt": "<TOKEN>",
+    "awskey": "<TOKEN>", "kvrandom": "<TOKEN>", "longtoken": "<TOKEN>", "b64": "<TOKEN>", "integrity": "<HASH>",
+    "devhost": "<HOST>", "uuid": "<HEX>", "winpath": "<PATH>", "winuser": "<PATH>", "home": "<PATH>",
 }
 
 
@@ -596,13 +605,20 @@ def _mask_login_args(text: str) -> str:
     return text[: m.end()] + tail
 
 
+_CRED_USERINFO_RE = re.compile(r"://(?!<)[^\s/@'\"`<>]{1,256}@")
+
+
+def _mask_userinfo(text: str) -> str:
+    return _CRED_USERINFO_RE.sub("://<TOKEN>@", text) if "://" in text else text
+
+
 def scrub(text: str) -> str:
     """Mask private values (credentials, ids, emails, tokens, IPs, user paths, URLs, internal hosts,
     worker names)."""
     text = _head(text, MAX_LINE_CHARS)  # work is bounded: a huge text keeps its head only
     if not _may_hold_private(text):
         return text
-    return _PRIVACY_RE.sub(_privacy_token, _mask_login_args(text))
+    return _mask_userinfo(_PRIVACY_RE.sub(_privacy_token, _mask_login_args(text)))
 
 
 def normalise(text: str) -> str:

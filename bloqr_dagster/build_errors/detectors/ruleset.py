@@ -94,7 +94,9 @@ class RuleSet:
         for i, r in enumerate(self.rules):
             for kw in r.keywords:
                 rules_of.setdefault(kw, set()).add(i)
-        self.keywords = re.compile(trie_pattern(rules_of, longest=True))
+        # every position where a keyword starts, in one pass (a lookahead match is empty, so findall moves on
+        # by one character and overlapping keywords are all found)
+        self.keywords = re.compile(f"(?=({trie_pattern(rules_of, longest=True)}))")
         self.rules_of: dict[str, frozenset[int]] = {
             kw: frozenset(i for other, idxs in rules_of.items() if kw.startswith(other) for i in idxs)
             for kw in rules_of}
@@ -111,13 +113,7 @@ class RuleSet:
         return self._classify_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._classify_uncached(clean)
 
     def _classify_uncached(self, clean: str) -> int | None:
-        low = clean.lower()
-        search = self.keywords.search
-        found = []
-        m = search(low)
-        while m is not None:  # overlapping scan: keywords may share characters
-            found.append(m.group())
-            m = search(low, m.start() + 1)
+        found = self.keywords.findall(clean.lower())
         rules = self.rules
         for idx in self._candidates(tuple(found)):
             if rules[idx].pattern.search(clean) is not None:

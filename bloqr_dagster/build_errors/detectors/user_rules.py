@@ -41,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from bloqr_dagster.build_errors import privacy
 from bloqr_dagster.build_errors.detectors.engine import default_rules
 from bloqr_dagster.build_errors.detectors.model import (
     CATEGORIES,
@@ -192,9 +193,14 @@ def _rule(item: Any, where: str, source: str) -> tuple[Rule, dict]:
     pattern = compiled[0] if len(compiled) == 1 else _compile("|".join(f"(?:{p.pattern})" for p in compiled), where)
     rank = _rank(item.get("rank", "cause"), f"{where}.rank")
     causes, lookahead = _followed_by(item.get("followed_by"), f"{where}.followed_by")
+    group = _text(item, "group", where) or None
+    private = privacy.private_kinds(group)
+    if private:  # a fixed group skips the masking: it would stop every range it appears in from publishing
+        raise UserRulesError(f"{where}.group: holds a private value ({private[0]}); write a placeholder "
+                             f"(<EMAIL>, <HOST>, <TOKEN>, ...) instead")
     rule = Rule(
         name=name, error_code=category, pattern=pattern, keywords=keywords, priority=0, tool=_text(item, "tool", where)
-        or None, group=_text(item, "group", where) or None, causes=causes, lookahead=lookahead,
+        or None, group=group, causes=causes, lookahead=lookahead,
         ignore=category == "not_an_error", rank=rank, origin=source, description=_text(item, "description", where),
     )
     for k, example in enumerate(_texts(item, "examples", where)):

@@ -80,8 +80,10 @@ def one_primary_row_per_failed_build(context: dg.AssetCheckExecutionContext,
 @dg.asset_check(
     asset=CATEGORIZED_BUILD_ERRORS,
     name="no_private_values",
-    description="No email, IPv4/IPv6 address, 32+ hex id, token, user home path or workers.dev "
-                "host appears in any error_group or sample_line.",
+    description="No private value (privacy.py: email, IP address, 32+ hex id, token, credential, auth "
+                "header, key block, URL credentials, user home path, internal host, workers.dev host, "
+                "webhook URL) appears in any error_group or sample_line. The range scan already refuses "
+                "to write such a range; this reads the lake files back.",
 )
 def no_private_values(context: dg.AssetCheckExecutionContext,
                       build_store: BuildStoreResource) -> dg.AssetCheckResult:

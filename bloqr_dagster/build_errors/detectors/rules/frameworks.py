@@ -9,7 +9,7 @@ DETECTOR = Detector("frameworks", "next", (
     rule("next-module-not-found-doc", "module_not_found", r"nextjs\.org/docs/messages/module-not-found",
          "module-not-found", priority=100, group="https://nextjs.org/docs/messages/module-not-found"),
     rule("webpack-module-not-found", "module_not_found",
-         r"Module not found: (?:Error: )?(?:Can't resolve|Cannot find)|ModuleNotFoundError",
+         r"Module not found: (?:Error: )?(?:Can't resolve|Cannot (?:find|resolve))|ModuleNotFoundError",
          "module not found", "modulenotfounderror", priority=100, tool="webpack",
          masks=(mask(r"(resolve )'[^']*'", r"\1'<MODULE>'"), mask(r"( in )'[^']*'", r"\1'<PATH>'"))),
     rule("vite-unresolved-import", "module_not_found",
@@ -19,15 +19,18 @@ DETECTOR = Detector("frameworks", "next", (
          masks=(mask(r'(import )"[^"]*"', r'\1"<MODULE>"'), mask(r'(from )"[^"]*"', r'\1"<FILE>"'),
                 mask(r'(for package )"[^"]*"', r'\1"<PACKAGE>"'))),
     rule("bundler-unresolved", "module_not_found",
-         r"Failed to resolve '[^']+' from '|Could not resolve [\"'][^\"']+[\"'] from |Cannot resolve dependency '"
+         r"Failed to resolve '[^']+' from '|(?:Could not|Cannot) resolve [\"'][^\"']+[\"'] from |Cannot resolve dependency '"
+         r"|[Uu]nable to resolve (?:module|uri) [\"']"
          r"|Can't resolve '[^']+' in '|is not exported by [\"'][^\"']+[\"'], imported by |Failed to load url \S+ \(resolved id:"
          r"|Can't find stylesheet to import|^Cannot load file '",
-         "failed to resolve", "could not resolve", "cannot resolve dependency", "can't resolve", "is not exported by",
+         "failed to resolve", "could not resolve", "cannot resolve", "unable to resolve", "can't resolve",
+         "is not exported by",
          "failed to load url", "can't find stylesheet", "cannot load file", priority=100, tool="auto",
          masks=(mask(r"""(resolve (?:dependency )?|url )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<MODULE>\2"),
                 mask(r"""(from |load file |by |imported by )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<FILE>\2"),
                 mask(r"""( in )(["'])(?:(?!\2).){1,300}\2""", r"\1\2<PATH>\2"),
-                mask(r"""(["'])(?:(?!\1).){1,200}\1( is not exported by)""", r"\1<IDENTIFIER>\1\2"))),
+                mask(r"""(["'])(?:(?!\1).){1,200}\1( is not exported by)""", r"\1<IDENTIFIER>\1\2"),
+                mask(r"(Failed to load url )\S+( \(resolved id: )[^)]*\)", r"\1<MODULE>\2<MODULE>)"))),
     # rollup's entry module is a file of the project: missing, not an unresolved import
     rule("rollup-entry-missing", "missing_file", r"Could not resolve entry module", "could not resolve entry module",
          priority=110, tool="rollup", masks=(mask(r"""(entry module )(?:"[^"]*"|\([^)]*\))""", r'\1"<FILE>"'),)),
@@ -47,8 +50,7 @@ DETECTOR = Detector("frameworks", "next", (
                 mask(r'(executing )"[^"]*"', r'\1"<TEMPLATE>"'), mask(r'partial "[^"]*"', 'partial "<PARTIAL>"'),
                 mask(r'"(?:[A-Za-z]:)?/[^"]*?:\d+:\d+"', '"<FILE>:<LINE>:<COL>"'))),
     rule("hugo-error-line", "build_command_failed", r"^ERROR (?:19|20)\d\d/\d\d/\d\d \d\d:\d\d:\d\d \S", "error 19", "error 20",
-         priority=55, tool="hugo", masks=(mask(r"^ERROR \S+ \S+", "ERROR <TIMESTAMP>"),
-                                          mask(r"template: [\w./-]+:\d+(?::\d+)?", "template: <TEMPLATE>:<LINE>"))),
+         priority=55, tool="hugo", masks=(mask(r"^ERROR \S+ \S+", "ERROR <DATE> <TIME>"),)),
     rule("ssg-build-error", "build_command_failed", r"Liquid Exception: |Jekyll::Errors::|^ERROR #\d+\b",
          "liquid exception", "jekyll::errors", "error #", priority=50, tool="auto"),
     rule("webpack-errors", "build_command_failed",

@@ -96,7 +96,7 @@ DETECTOR = Detector("general", "auto", (
          r"|^E: (?:Unable to locate package|Package '[^']+' has no installation candidate|Unable to fetch some archives"
          r"|Version '[^']+' for '[^']+' was not found)|^Package \S+ is not available, but is referred to",
          "temporary failure", "network is unreachable", "operation timed out", "max retries exceeded",
-         "toomanyrequests", "pull rate limit", "authentication required", "permission denied", "e: unable to", "e: package", "e: version", "\" returned a",
+         "toomanyrequests", "pull rate limit", "authentication required", "permission denied", "e: unable to", "e: package", "e: version", "returned a ",
          "is not available, but", priority=4, relative="general", rank=RANK_GENERIC,
          masks=(mask(r"^https?://\S+: ", "<URL>: "), mask(r"(package |Package )'?[\w.:+-]+'?", r"\1<PACKAGE>"),
                 mask(r"(resolving )'[^']*'", r"\1'<HOST>'"))),
@@ -164,9 +164,10 @@ _ACTIVITIES = _words((
      "dependency_install_failed"),
     (r"(?i)\bbuild(?:ing)?\b|\bcompil|\bbundl|\btransform|\bprerender|\brender|syntax ?error|unexpected token",
      "build_command_failed"),
-    # last: a package manager, its workspace or lock file named without another activity
-    (r"(?i)\b(?:npm|pnpm|yarn|bun|pip3?|poetry|uv|corepack|composer|bundler?)\b|pnpm-workspace|pyproject\.toml"
-     r"|\bworkspace (?:not found|package|dependenc)|\block ?file\b", "dependency_install_failed"),
+    # last: a package manager's workspace, configuration or lock file named without another activity (not the
+    # package manager's name alone: `yarn tailwindcss init` runs a script)
+    (r"(?i)pnpm-workspace|pyproject\.toml|\bworkspace (?:not found|package|dependenc)|\block ?file\b"
+     r"|requested `?(?:npm|pnpm|yarn|bun|node)`? version", "dependency_install_failed"),
 ))
 
 # The category of a tool's own errors; package managers follow the stage (see tool_category).

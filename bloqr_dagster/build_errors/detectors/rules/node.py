@@ -15,10 +15,11 @@ DETECTOR = Detector("node", "node", (
     rule("node-heap-oom-trace", "out_of_memory",
          r"<--- (?:Last few GCs|JS stacktrace) --->|^=+ JS stack trace =+|^-+ Native stack trace -+"
          r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
-         r"|allocation failure;? (?:scavenge|GC) might not succeed|^\d+: (?:0x)?[0-9a-fA-F]{6,16} (?:node|v8)::|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError)\b"
+         r"|allocation failure;? (?:scavenge|GC) might not succeed|^\d+: (?:0x)?[0-9a-fA-F]{6,16} node::"
+         r"|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError)\b"
          r"|\bv8::(?:internal::V8::FatalProcessOutOfMemory|Utils::ReportOOMFailure|Isolate::ReportExternalAllocation)",
          "last few gcs", "js stacktrace", "js stack trace", "native stack trace", "ms: mark", "ms: scavenge", "allocation fail", "node::",
-         "v8::", priority=100, rank=90,
+         "fatalprocessoutofmemory", "reportoomfailure", "reportexternalallocation", priority=100, rank=90,
          masks=(mask(r"^\d+: (?:0x)?[0-9a-fA-F]+ ", "<N>: <HEX> "), mask(r" \[[^\]/]*/[^\]]*\]$", " [<PATH>]"))),
     # Node 17+ (OpenSSL 3) running a webpack 4 / react-scripts 4 build: the Node version is the cause
     rule("node-openssl3", "node_version_mismatch",

@@ -33,6 +33,11 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-network", "network_error",
          rf"{NPM} (?:network |fetch failed|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
          priority=100),
+    # a PUT to the registry is `npm publish`: the deploy step (a refused credential stays an auth error)
+    rule("npm-publish-failed", "deploy_command_failed", rf"{NPM} (?!40[13])\d{{3}} [^-]{{1,60}}- PUT https?://", KW,
+         priority=105, masks=(mask(r"(PUT )\S+", r"\1<URL>"),)),
+    rule("npm-registry-5xx", "network_error", rf"{NPM} 5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable"
+         r"|Gateway Time-?out)", KW, priority=100),
     rule("npm-auth", "auth_error",
          rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH|ERR_INVALID_AUTH)\b|(?:401|403) (?:Unauthorized|Forbidden|403 )"
          r"|Unable to authenticate|need auth|Incorrect or missing password|403 on a server)", KW, priority=100),
@@ -57,7 +62,7 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-lifecycle", "build_command_failed",
          rf"{NPM} (?:code (?:ELIFECYCLE\b|\d+$)|errno \d+|Exit status \d+|Failed at the .+ script|\S+@\S+ \w+: `"
          r"|Lifecycle script `[^`]+` failed|command failed|This is probably not a problem with npm)", KW,
-         relative="stage", priority=20),
+         relative="stage", priority=20, masks=(mask(r"(\S@\S+ [\w:-]+: )`[^`]*`", r"\1`<COMMAND>`"),)),
     rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E[A-Z0-9_]+\b", KW, priority=30),
     rule("npm-debug-log-pointer", "build_command_failed",
          rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of scripts"

@@ -14,9 +14,9 @@ DETECTOR = Detector("platform", "platform", (
          # file the platform reads after the build
          r"|(?:[Dd]eploy|[Pp]ublish|[Pp]ublic|\"public\"|[Oo]utput|[Dd]ist) directory [\"'][^\"']*[\"'] (?:has not been found"
          r"|does not exist|could not be found|not found)|routes-manifest\.json\"? couldn't be found|NEXT_NO_ROUTES_MANIFEST"
-         r"|output directory contains links to files that can't be accessed",
+         r"|output directory contains links to files that can't be accessed|does not contain a Next\.js production build",
          "output directory", "no such directory", "deploy directory", "publish directory", "public directory",
-         "\"public\" directory", "dist directory", "routes-manifest", "no_routes_manifest", priority=100,
+         "public\" directory", "dist directory", "routes-manifest", "no_routes_manifest", "production build", priority=100,
          masks=(mask(r'(Output Directory named |Output directory )"[^"]*"', r'\1"<DIR>"', 2),
                 mask(r"""(directory )(["'])[^"']*\2""", r"\1\2<DIR>\2"))),
     rule("platform-root-dir-missing", "missing_file",
@@ -33,7 +33,7 @@ DETECTOR = Detector("platform", "platform", (
     # system failure of the executor, an unknown error the platform reports. Above the deploy and stage
     # rules whose lines wrap these messages (`Failed to publish your Function. Got error: Unknown ...`).
     rule("platform-infrastructure", "platform_internal_error",
-         r"\b(?:[Uu]nknown|[Uu]nexpected) internal error|\bAn? (?:unknown|unexpected) error (?:has )?occ?ur"
+         r"\b(?:[Uu]nknown|[Uu]nexpected) internal error|(?<!^error )\bAn? (?:unknown|unexpected) error (?:has )?occ?urr?ed(?!:)"
          r"|^Internal (?:server )?error\b|\b500 Internal Server Error|HTTPError: (?:Internal Server Error|Bad Gateway"
          r"|Service Unavailable)|runner\b.{0,80} lost communication with the server|(?:runner|agent) has received a "
          r"shutdown signal|\(system failure\)|^ERROR: Preparation failed|\(Error Type: Disconnect\)"

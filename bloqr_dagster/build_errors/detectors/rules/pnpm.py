@@ -25,11 +25,11 @@ DETECTOR = Detector("pnpm", "pnpm", (
     rule("pnpm-engine-detail", "node_version_mismatch",
          r"^Your (?:Node|pnpm|npm) version is incompatible with|^Expected version: [\^~<>=v\d]|^Got: v?\d+\.\d"
          r"|package's manifest has an engines\.\w+ field|install the required (?:Node|pnpm) version",
-         "version is incompatible", "expected version:", "got: ", "engines.", "install the required", priority=95,
+         "your node version", "your pnpm version", "your npm version", "expected version:", "got: ", "engines.", "install the required", priority=95,
          rank=60, masks=(mask(r'(incompatible with )"[^"]*"', r'\1"<PACKAGE>"'),)),
     # the hint pnpm prints after a frozen-lockfile refusal
     rule("pnpm-frozen-hint", "lockfile_out_of_sync", r"pnpm install --no-frozen-lockfile|^specifiers in the lockfile \(",
-         "--no-frozen-lockfile", "specifiers in the lockfile", priority=60),
+         "no-frozen-lockfile", "specifiers in the lockfile", priority=60),
     rule("pnpm-command-not-found", "command_not_found",
          r"ERR_PNPM_RECURSIVE_(?:EXEC|RUN)_FIRST_FAIL\s+Command \"[^\"]+\" not found"
          r"|ERR_PNPM_(?:NO_SCRIPT|MISSING_SCRIPT)\b", "err_pnpm", priority=100,

@@ -19,11 +19,12 @@ DETECTOR = Detector("python", "pip", (
          r"(?i:python version)[^\n]{0,80}?(?:is not (?:supported|allowed|available|installed|recogni[sz]ed)"
          r"|isn't (?:supported|allowed|available|recogni[sz]ed)|has reached (?:its )?(?:upstream )?end-of-life"
          r"|could not be (?:found|determined))|(?:Invalid|No (?:suitable )?standalone build found for the requested)"
-         r" Python version|(?:No|Multiple) (?:Python )?versions? (?:was|were) (?:found|specified)"
+         r" Python version|(?:No|Multiple) (?:Python )?versions? (?:was|were) found in your \.python-version"
+         r"|No Python versions? (?:was|were) specified"
          r"|Unable to read \.python-version|any supported Python versions|Could not find the python executable"
          r"|pyenv: no (?:installed|known|local) versions?|pyenv: \S+ version not found|requires Python [<>=~^!]\S*, so it"
          r"|\bruntime\.txt file isn't supported|(?:Invalid|Unsupported) Python version",
-         "python version", "python versions", "versions were", "version was", "version were", "versions was", ".python-version", "python executable",
+         "python version", "python versions", "python-version", "python executable",
          "pyenv: ", "requires python", "runtime.txt", priority=100, tool="python",
          masks=(mask(r"(Python version )\(?[\w.{}]+\)?", r"\1<VERSION>"), mask(r"(prefix )`[^']*'", r"\1`<VERSION>'"),
                 mask(r"(executable )python[\d.]*", r"\1<PYTHON>"))),

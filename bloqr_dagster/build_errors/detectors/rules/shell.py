@@ -17,6 +17,8 @@ DETECTOR = Detector("shell", "sh", (
                 mask(r"(command not found: )\S+", r"\1<COMMAND>"),
                 mask(r"'[^']+'( is not recognized)", r"'<COMMAND>'\1"),
                 mask(r"(env: ).\S+.", r"\1'<COMMAND>'"))),
+    rule("tar-output-missing", "build_output_missing", r"^tar: [^:]{1,300}: Cannot (?:open|stat): No such file or directory",
+         "tar: ", priority=100, tool="tar", masks=(mask(r"^tar: [^:]{1,300}:", "tar: <PATH>:"),)),
     rule("shell-permission-denied", "build_command_failed",
          r"\b(?:ba|da|z)?sh: (?:line )?\d+: [^\s:]+: Permission denied|\bEACCES: permission denied",
          "permission denied", priority=40, relative="stage",

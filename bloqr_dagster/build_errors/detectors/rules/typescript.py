@@ -32,10 +32,10 @@ DETECTOR = Detector("typescript", "tsc", (
          r"|Try `?npm i(?:nstall)? (?:--save-dev |-D )?@types/|add a new declaration \(\.d\.ts\) file",
          "not assignable", "does not exist on type", "cannot find name", "implicitly has", "is possibly",
          "no exported member", "arguments, but got", "argument, but got", "no overload", "never read",
-         "are incompatible", "missing the following properties", "is missing in type", "@types/", "(.d.ts)",
+         "are incompatible", "missing the following properties", "is missing in type", "types/", "new declaration",
          priority=60, masks=TS_MASKS),
-    rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "[tsl]",
-         "(typescript)", priority=100, masks=TS_MASKS),
+    rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "tsl] error",
+         "typescript) error", priority=100, masks=TS_MASKS),
     # `tsc --build`'s closing table header `Errors  Files` (its rows `  2  src/a.ts:8` are not matched: a
     # keyword as common as `.ts:` would offer the rules every line naming a TypeScript file)
     rule("tsc-summary-table", "typescript_error", r"^Errors  {1,8}Files$", "errors  ", priority=50, rank=20),

@@ -34,6 +34,8 @@ DETECTOR = Detector("yarn", "yarn", (
          "non-existing file", priority=60,
          masks=(mask(r'(package |versions for )"[^"]*"', r'\1"<PACKAGE>"'),
                 mask(r'(required by )"[^"]*"', r'\1"<PACKAGE>"'))),
+    rule("yarn-unexpected-error", "dependency_install_failed", r"^error An unexpected error occurr?ed(?!:)",
+         "unexpected error", priority=95, masks=(mask(r'"[^"]*yarn-error\.log"', '"<PATH>/yarn-error.log"'),)),
     rule("yarn-berry-auth", "auth_error", r"\bYN0041:", "yn0041", priority=100),
     rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0018",
          "yn0035", "yn0041", "yn0082", priority=60),
