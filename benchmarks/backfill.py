@@ -6,8 +6,9 @@
 What it measures, on one fresh Dagster instance (SQLite storage, the repository's dagster.yaml):
 1. the library-only scan of the same corpus: per range, the store's failed builds, stream_logs,
    detectors.diagnose and the lake write (no Dagster at all), into a separate lake folder;
-2. the Dagster path `bloqr backfill` takes: register the ranges, create an asset backfill, start
-   `dagster-daemon run`, and wait until the backfill is marked complete. The daemon's backfill
+2. the Dagster path `bloqr backfill` takes: register the ranges, launch an asset backfill through
+   the webserver's GraphQL API, start `dagster-daemon run`, and wait until the backfill is marked
+   complete (the clock starts at the launch, after the webserver has loaded the code location). The daemon's backfill
    loop submits multi-range runs (the assets' BackfillPolicy), the run queue launches them as
    subprocesses (DefaultRunLauncher), `--concurrent-runs` at a time. The Dagster path also writes
    the failed_builds and build_stats tables and evaluates three asset checks per run.
@@ -93,39 +94,51 @@ def make_instance_home(dagster_home: Path, concurrent_runs: int) -> None:
 
 
 def dagster_backfill(max_id: int, width: int) -> dict[str, float]:
-    """Register ranges, create the backfill, start the daemon, wait until the backfill is done."""
+    """Register ranges, start a webserver and the daemon, launch the backfill through the
+    webserver's GraphQL API (as `bloqr backfill` does), wait until it is complete."""
     import dagster as dg
 
+    from bloqr_dagster.cli import dagster_services as services
+    from bloqr_dagster.cli.webserver_api import Webserver
     from bloqr_dagster.defs.build_errors import backfill as bf
     from bloqr_dagster.defs.build_errors.partitions import ranges_to_register, register_ranges
 
+    workspace = ROOT / "workspace.yaml"
     with dg.DagsterInstance.get() as instance:
-        started = time.perf_counter()
         register_ranges(instance, ranges_to_register(-1, max_id, width))
         keys = list(instance.get_dynamic_partitions("build_id_ranges"))
         lake_dir = Path(os.environ["BLOQR_HOME"]) / "lake"
-        backfill_id = bf.launch_backfill(instance, keys, title="benchmarks/backfill.py")
-        log_path = Path(instance.root_directory) / "daemon.log"
+        log_path = Path(instance.root_directory) / "services.log"
         with open(log_path, "ab") as log_file:
-            daemon = bf.start_daemon(ROOT / "workspace.yaml", log_file)
+            port = services.free_port()
+            web_proc = services.start_webserver(workspace, port, log_file)
             try:
-                last = ""
-                all_written = None
-                while True:
-                    progress = bf.backfill_progress(instance, backfill_id, keys, lake_dir)
-                    if all_written is None and progress.ranges_done == len(keys):
-                        all_written = time.perf_counter() - started
-                    if progress.line() != last:
-                        last = progress.line()
-                        print(f"  [{time.perf_counter() - started:6.1f}s] {last}", flush=True)
-                    if progress.finished:
-                        break
-                    if daemon.poll() is not None:
-                        raise SystemExit(f"dagster-daemon exited ({daemon.returncode}); see {log_path}")
-                    time.sleep(1)
-                wall = time.perf_counter() - started
+                web = Webserver(f"http://127.0.0.1:{port}")
+                web.wait_until_loaded("bloqr_dagster", 600, alive=lambda: web_proc.poll() is None)
+                started = time.perf_counter()
+                backfill_id = web.launch_backfill(keys, [k.path for k in bf.ASSET_KEYS], tags={},
+                                                  title="benchmarks/backfill.py", description="")
+                daemon = services.start_daemon(workspace, log_file)
+                try:
+                    last = ""
+                    all_written = None
+                    while True:
+                        progress = bf.backfill_progress(instance, backfill_id, keys, lake_dir)
+                        if all_written is None and progress.ranges_done == len(keys):
+                            all_written = time.perf_counter() - started
+                        if progress.line() != last:
+                            last = progress.line()
+                            print(f"  [{time.perf_counter() - started:6.1f}s] {last}", flush=True)
+                        if progress.finished:
+                            break
+                        if daemon.poll() is not None:
+                            raise SystemExit(f"dagster-daemon exited ({daemon.returncode}); see {log_path}")
+                        time.sleep(1)
+                    wall = time.perf_counter() - started
+                finally:
+                    services.stop(daemon)
             finally:
-                bf.stop_daemon(daemon)
+                services.stop(web_proc)
         runs = instance.get_runs(filters=dg.RunsFilter.for_backfill(backfill_id))
         stats = [instance.get_run_stats(r.run_id) for r in runs]
         first_start = min(s.start_time for s in stats if s.start_time)

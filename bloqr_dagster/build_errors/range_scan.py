@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -18,6 +19,9 @@ from bloqr_dagster.build_errors import privacy
 from bloqr_dagster.build_errors.ranges import BuildIdRange
 from bloqr_dagster.build_errors.stores.base import Build, BuildStore
 from bloqr_dagster.warehouse import lake
+
+if TYPE_CHECKING:
+    from bloqr_dagster.build_errors.detectors import RuleSet
 
 UNCATEGORISED = "uncategorised"
 
@@ -114,14 +118,16 @@ class CategorizeResult:
 
 
 def categorize_range(store: BuildStore, rng: BuildIdRange, failed: dict[int, datetime],
-                     lake_dir: Path) -> CategorizeResult:
+                     lake_dir: Path, rules: RuleSet | None = None) -> CategorizeResult:
     """Diagnose every failed build of `failed` and replace the range's `build_errors` file.
 
     Rows: one per detected error (is_primary false) and exactly one is_primary row per failed
     build, holding its primary error or `uncategorised`. Logs of builds not in `failed` (they
     failed after the failed_builds file was written) are skipped, so the two files agree.
     """
-    from bloqr_dagster.build_errors.detectors import RULES_VERSION, diagnose
+    from bloqr_dagster.build_errors.detectors import default_rules, diagnose
+
+    rules = rules or default_rules()  # its version (built-in + user-rules hash) goes on every row
 
     schema = lake.TABLES["build_errors"].schema
     cols: dict[str, list] = {name: [] for name in schema.names}
@@ -154,7 +160,7 @@ def categorize_range(store: BuildStore, rng: BuildIdRange, failed: dict[int, dat
         if created is None:
             continue
         seen.add(build_id)
-        diagnosis = diagnose(text)
+        diagnosis = diagnose(text, rules)
         hits = {(h.line_no, h.error_code): h for h in diagnosis.errors}  # one row per line and code
         for hit in hits.values():
             add(build_id, created, hit, False)
@@ -165,12 +171,12 @@ def categorize_range(store: BuildStore, rng: BuildIdRange, failed: dict[int, dat
             groups[(diagnosis.primary.error_code, diagnosis.primary.error_group)] += 1
     for build_id in sorted(failed.keys() - seen):  # failed builds without a log
         add(build_id, failed[build_id], None, True)
-    cols["rules_version"] = [RULES_VERSION] * len(build_id_c)
+    cols["rules_version"] = [rules.version] * len(build_id_c)
     refuse_private_rows(rng.key, build_id_c, group_c, sample_c)
     table = pa.table(cols, schema=schema).sort_by([("build_id", "ascending")])
     lake.write_file(lake_dir, "build_errors", rng.key, table)
     top = [(code, group, n) for (code, group), n in groups.most_common(10)]
-    return CategorizeResult(len(failed), errors, categorised, RULES_VERSION, top)
+    return CategorizeResult(len(failed), errors, categorised, rules.version, top)
 
 
 def refuse_private_rows(key: str, build_ids: list[int], groups: list[str | None],

@@ -39,3 +39,31 @@ def lake_rows(lake: Path, table: str) -> pa.Table:
 
 def check_results(result) -> dict[str, dg.AssetCheckEvaluation]:
     return {ev.check_name: ev for ev in result.get_asset_check_evaluations()}
+
+
+def add_requested_backfill(env, keys: list[str], *, tags: dict[str, str] | None = None,
+                           timestamp: float | None = None) -> str:
+    """Store a REQUESTED asset backfill of both build-error assets, as if launched and not yet run.
+
+    Test set-up only (the product launches through the webserver): it writes the backfill row
+    directly, which needs Dagster's internal classes, so that sensor tests need no webserver.
+    """
+    import time
+
+    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
+    from dagster._core.execution.backfill import PartitionBackfill
+    from dagster._core.utils import make_new_backfill_id
+
+    from bloqr_dagster.defs.build_errors.assets import categorized_build_errors, failed_builds
+    from bloqr_dagster.defs.build_errors.backfill import ASSET_KEYS
+
+    backfill = PartitionBackfill.from_asset_partitions(
+        backfill_id=make_new_backfill_id(),
+        asset_graph=AssetGraph.from_assets([failed_builds, categorized_build_errors]),
+        partition_names=list(keys), asset_selection=ASSET_KEYS,
+        backfill_timestamp=time.time() if timestamp is None else timestamp,
+        tags=tags or {}, dynamic_partitions_store=env.instance, all_partitions=False, title="test",
+        description=None, run_config=None,
+    )
+    env.instance.add_backfill(backfill)
+    return backfill.backfill_id

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+
 import dagster as dg
 
 from bloqr_dagster.build_errors.generator import generate
 from bloqr_dagster.build_errors.ranges import parse_range_key, range_for
 from bloqr_dagster.build_errors.stores import open_store
+from bloqr_dagster.defs.build_errors.backfill import CLI_HOST_TAG, CLI_PID_TAG, STALE_AFTER_S
 from bloqr_dagster.defs.build_errors.resources import build_store
 from bloqr_dagster.defs.build_errors.sensors import (
     build_range_sensor,
     new_failures_sensor,
 )
 
-from .helpers import register_all_ranges, run_ranges
+from .helpers import add_requested_backfill, register_all_ranges, run_ranges
 
 
 def _evaluate(sensor, env, cursor: str | None):
@@ -115,10 +122,31 @@ def _max_build_id(env) -> int:
 
 
 def test_new_failures_sensor_waits_while_a_build_error_backfill_runs(dagster_env) -> None:
-    from bloqr_dagster.defs.build_errors.backfill import launch_backfill
-
     env = dagster_env
     keys = register_all_ranges(env)
-    launch_backfill(env.instance, keys, title="test")
+    add_requested_backfill(env, keys)
     result = _evaluate(new_failures_sensor, env, None)
     assert isinstance(result, dg.SkipReason) and "waiting for build-error backfill" in result.skip_message
+
+
+def test_new_failures_sensor_is_not_blocked_by_a_stale_backfill(dagster_env) -> None:
+    """REQUESTED for longer than STALE_AFTER_S with no run: its daemon is gone, stop waiting."""
+    env = dagster_env
+    keys = register_all_ranges(env)
+    add_requested_backfill(env, keys, timestamp=time.time() - STALE_AFTER_S - 60)
+    result = _evaluate(new_failures_sensor, env, None)
+    assert isinstance(result, dg.SensorResult) and result.run_requests
+
+
+def test_new_failures_sensor_is_not_blocked_by_an_orphaned_backfill(dagster_env) -> None:
+    """Launched by a `bloqr backfill` that was killed (its pid is gone): nobody will finish it."""
+    env = dagster_env
+    keys = register_all_ranges(env)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    add_requested_backfill(env, keys, tags={CLI_PID_TAG: str(dead.pid), CLI_HOST_TAG: socket.gethostname()})
+    result = _evaluate(new_failures_sensor, env, None)
+    assert isinstance(result, dg.SensorResult) and result.run_requests
+    # the same backfill, its command still running (this test's pid): the sensor waits
+    add_requested_backfill(env, keys, tags={CLI_PID_TAG: str(os.getpid()), CLI_HOST_TAG: socket.gethostname()})
+    assert isinstance(_evaluate(new_failures_sensor, env, None), dg.SkipReason)

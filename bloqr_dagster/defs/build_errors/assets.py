@@ -11,6 +11,7 @@ import warnings
 import dagster as dg
 
 from bloqr_dagster.build_errors import privacy, range_scan
+from bloqr_dagster.build_errors.detectors import load_user_rules, rules_version
 from bloqr_dagster.build_errors.ranges import parse_range_key
 from bloqr_dagster.defs.build_errors.partitions import build_id_ranges
 from bloqr_dagster.defs.build_errors.resources import BuildStoreResource
@@ -33,6 +34,12 @@ BACKFILL_POLICY = dg.BackfillPolicy.multi_run(max_partitions_per_run=MAX_RANGES_
 # Store reads can fail transiently (a Postgres failover, a locked SQLite file): retry the step.
 STORE_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL,
                              jitter=dg.Jitter.PLUS_MINUS)
+
+
+# The categorisation's code version is the rules version (built-in RULES_VERSION + a hash of the
+# user rules): after a rule change and a reload of the code location, the UI shows every range
+# categorised under other rules as stale, and `bloqr backfill --stale` re-runs exactly those.
+RULES_CODE_VERSION = rules_version(load_user_rules())
 
 
 def _pct(value: float) -> float:
@@ -83,6 +90,7 @@ def _top_groups_markdown(top: list[tuple[str, str, int]]) -> str:
     key=CATEGORIZED_BUILD_ERRORS,
     group_name=GROUP,
     deps=[FAILED_BUILDS],
+    code_version=RULES_CODE_VERSION,
     partitions_def=build_id_ranges,
     backfill_policy=BACKFILL_POLICY,
     retry_policy=STORE_RETRY,
@@ -95,12 +103,13 @@ def categorized_build_errors(context: dg.AssetExecutionContext,
                              build_store: BuildStoreResource) -> dg.MaterializeResult:
     keys = context.partition_keys
     lake_dir = build_store.lake_dir
+    rules = build_store.rules()
     with build_store.open() as store:
         for i, key in enumerate(keys, 1):
             rng = parse_range_key(key)
             failed = range_scan.read_failed_builds(lake_dir, rng)
             try:
-                res = range_scan.categorize_range(store, rng, failed, lake_dir)
+                res = range_scan.categorize_range(store, rng, failed, lake_dir, rules)
             except privacy.PrivateValueError as exc:  # the same rows would fail again: no retry
                 raise dg.Failure(description=str(exc), allow_retries=False) from None
             context.add_asset_metadata({

@@ -1,36 +1,24 @@
-"""Launch and follow build-error backfills on a Dagster instance (what `bloqr backfill` does).
+"""Build-error backfills on a Dagster instance, read through its public methods only.
 
-A backfill made here is the same PartitionBackfill object the UI creates from "Materialize all"
-on a partitioned asset: it appears under Runs > Backfills, and the daemon's backfill loop turns
-it into runs (up to MAX_RANGES_PER_RUN ranges each, per the assets' backfill policy).
+What `bloqr backfill` and the new-failures sensor need to know about backfills: which ones are
+still active, which of those still make progress (a backfill left REQUESTED by a command that
+was killed must not block anything forever), how far one is, and which ranges were categorised
+under older rules. Backfills are launched through the webserver (bloqr_dagster/cli/backfill.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import subprocess
-import sys
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import dagster as dg
-from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
-from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
-from dagster._core.utils import make_new_backfill_id
-from dagster._time import get_current_timestamp
 
 from bloqr_dagster.build_errors.ranges import BuildIdRange, range_for
-from bloqr_dagster.defs.build_errors.assets import (
-    CATEGORIZED_BUILD_ERRORS,
-    FAILED_BUILDS,
-    categorized_build_errors,
-    failed_builds,
-)
+from bloqr_dagster.defs.build_errors.assets import CATEGORIZED_BUILD_ERRORS, FAILED_BUILDS
 from bloqr_dagster.defs.build_errors.partitions import (
     build_id_ranges,
     ranges_to_register,
@@ -41,22 +29,75 @@ from bloqr_dagster.warehouse import lake
 
 ASSET_KEYS = [FAILED_BUILDS, CATEGORIZED_BUILD_ERRORS]
 BACKFILL_TAG = "bloqr/backfill"
-# Statuses of a backfill whose runs may still be launched or running.
-ACTIVE_STATUSES = (BulkActionStatus.REQUESTED, BulkActionStatus.CANCELING, BulkActionStatus.FAILING)
-FINISHED_OK = (BulkActionStatus.COMPLETED, BulkActionStatus.COMPLETED_SUCCESS)
-# One run executes its steps in its own process one after the other: no subprocess per step.
-IN_PROCESS_RUN_CONFIG = {"execution": {"config": {"in_process": {}}}}
+# The process that follows a backfill: when it is gone, nobody will finish or cancel it.
+CLI_PID_TAG, CLI_HOST_TAG = "bloqr/cli-pid", "bloqr/cli-host"
+ACTIVE_STATUSES = ("REQUESTED", "CANCELING", "FAILING")  # runs may still be launched or running
+FINISHED_OK = ("COMPLETED", "COMPLETED_SUCCESS")
+# A REQUESTED backfill with no run in progress and nothing new for this long is stuck (its
+# daemon is gone): it no longer holds back the new-failures sensor or a new `bloqr backfill`.
+STALE_AFTER_S = 15 * 60
+IN_PROGRESS = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+               dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+CODE_VERSION_TAG = "dagster/code_version"
 
 
-def active_build_error_backfills(instance: dg.DagsterInstance) -> list[PartitionBackfill]:
-    """Backfills not finished yet that target a build-error asset."""
+def status_of(backfill) -> str:
+    return backfill.status.value
+
+
+def active_build_error_backfills(instance: dg.DagsterInstance, limit: int = 200) -> list:
+    """Backfills not finished yet that target a build-error asset (newest first)."""
     targets = set(ASSET_KEYS)
-    out = []
-    for status in ACTIVE_STATUSES:
-        for backfill in instance.get_backfills(status=status):
-            if backfill.asset_selection and targets & set(backfill.asset_selection):
-                out.append(backfill)
-    return out
+    return [b for b in instance.get_backfills(limit=limit)
+            if status_of(b) in ACTIVE_STATUSES and targets & set(b.asset_selection or ())]
+
+
+def runs_in_progress(instance: dg.DagsterInstance, backfill_id: str) -> int:
+    filters = dg.RunsFilter(tags={"dagster/backfill": backfill_id}, statuses=IN_PROGRESS)
+    return len(instance.get_run_records(filters=filters))
+
+
+def last_activity(instance: dg.DagsterInstance, backfill) -> float:
+    """When the backfill was created or one of its runs last changed (epoch seconds)."""
+    records = instance.get_run_records(filters=dg.RunsFilter.for_backfill(backfill.backfill_id), limit=1,
+                                       order_by="update_timestamp")
+    latest = records[0].update_timestamp.timestamp() if records else 0.0
+    return max(backfill.backfill_timestamp, latest)
+
+
+def orphaned(backfill) -> bool:
+    """Launched by a `bloqr backfill` on this machine that is no longer running."""
+    tags = backfill.tags or {}
+    pid = tags.get(CLI_PID_TAG)
+    if not pid or tags.get(CLI_HOST_TAG) != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError):
+        return False
+    return False
+
+
+def is_blocking(instance: dg.DagsterInstance, backfill, now: float | None = None,
+                stale_after: float = STALE_AFTER_S) -> bool:
+    """Does this active backfill still make progress (so others should wait for it)?
+
+    A run in progress: yes. Otherwise only a REQUESTED backfill that is recent (a daemon picks it
+    up within its 30-second loop) and whose launching command, if any, is still alive.
+    CANCELING/FAILING without runs only wait for the daemon's next pass to be marked done.
+    """
+    if runs_in_progress(instance, backfill.backfill_id):
+        return True
+    if status_of(backfill) != "REQUESTED" or orphaned(backfill):
+        return False
+    now = time.time() if now is None else now
+    return now - last_activity(instance, backfill) < stale_after
+
+
+def blocking_build_error_backfills(instance: dg.DagsterInstance, stale_after: float = STALE_AFTER_S) -> list:
+    return [b for b in active_build_error_backfills(instance) if is_blocking(instance, b, stale_after=stale_after)]
 
 
 def ensure_ranges(instance: dg.DagsterInstance, first_id: int, last_id: int, width: int,
@@ -76,35 +117,41 @@ def ensure_ranges(instance: dg.DagsterInstance, first_id: int, last_id: int, wid
     return targeted, added
 
 
-def launch_backfill(instance: dg.DagsterInstance, range_keys: list[str], *,
-                    title: str, tags: dict[str, str] | None = None, in_process: bool = True) -> str:
-    """Create an asset backfill of both build-error assets over `range_keys`; returns its id."""
-    missing = set(range_keys) - set(instance.get_dynamic_partitions(build_id_ranges.name))
-    if missing:
-        raise ValueError(f"ranges not registered: {sorted(missing)[:3]}")
-    backfill_id = make_new_backfill_id()
-    backfill = PartitionBackfill.from_asset_partitions(
-        backfill_id=backfill_id,
-        # The graph of the two assets is all a backfill needs to know: it stores only their keys
-        # and partitions, and the daemon resolves them against the loaded code location.
-        asset_graph=AssetGraph.from_assets([failed_builds, categorized_build_errors]),
-        partition_names=list(range_keys),
-        asset_selection=ASSET_KEYS,
-        backfill_timestamp=get_current_timestamp(),
-        tags={BACKFILL_TAG: "cli", **(tags or {})},
-        dynamic_partitions_store=instance,
-        all_partitions=False,
-        title=title,
-        description=f"{len(range_keys)} build-ID ranges, {range_keys[0]} .. {range_keys[-1]}",
-        run_config=IN_PROCESS_RUN_CONFIG if in_process else None,
-    )
-    instance.add_backfill(backfill)
-    return backfill_id
+def categorised_versions(instance: dg.DagsterInstance, keys: list[str],
+                         batch: int = 200) -> dict[str, str | None]:
+    """range key -> the code version (rules version) of its latest categorisation (None: never)."""
+    out: dict[str, str | None] = dict.fromkeys(keys)
+    for start in range(0, len(keys), batch):
+        wanted = set(keys[start:start + batch])
+        cursor = None
+        while wanted:
+            page = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=CATEGORIZED_BUILD_ERRORS, asset_partitions=sorted(wanted)),
+                limit=1000, cursor=cursor, ascending=False)
+            for record in page.records:  # newest first: the first record of a range is its latest
+                key = record.partition_key
+                if key in wanted:
+                    out[key] = record.asset_materialization.tags.get(CODE_VERSION_TAG)
+                    wanted.discard(key)
+            if not page.has_more:
+                break
+            cursor = page.cursor
+    return out
+
+
+def stale_ranges(instance: dg.DagsterInstance, current_version: str) -> list[str]:
+    """Registered ranges whose latest categorisation ran under another rules version (ascending).
+
+    Ranges never categorised are not stale: they are missing (a plain backfill covers them).
+    """
+    keys = list(instance.get_dynamic_partitions(build_id_ranges.name))
+    versions = categorised_versions(instance, keys)
+    return [k for k in keys if versions[k] is not None and versions[k] != current_version]
 
 
 @dataclass(frozen=True)
 class Progress:
-    status: BulkActionStatus
+    status: str
     ranges_total: int
     ranges_done: int
     ranges_failed: int
@@ -123,7 +170,7 @@ class Progress:
         runs = ", ".join(f"{n} {status.lower()}" for status, n in sorted(self.runs.items())) or "none yet"
         failed = f", {self.ranges_failed} failed" if self.ranges_failed else ""
         done = f"ranges {self.ranges_done}/{self.ranges_total} done{failed}"
-        return f"{done} · runs: {runs} · {self.status.value}"
+        return f"{done} · runs: {runs} · {self.status}"
 
 
 def backfill_progress(instance: dg.DagsterInstance, backfill_id: str, range_keys: list[str],
@@ -158,41 +205,4 @@ def backfill_progress(instance: dg.DagsterInstance, backfill_id: str, range_keys
         failed = sum(1 for ap in data.failed_and_downstream_subset.iterate_asset_partitions()
                      if ap.asset_key == CATEGORIZED_BUILD_ERRORS)
     run_statuses = Counter(r.status.value for r in runs)
-    return Progress(backfill.status, len(range_keys), len(done), failed, run_statuses)
-
-
-def daemon_alive(instance: dg.DagsterInstance) -> bool:
-    """A live backfill daemon heartbeat (the daemon runs under `dagster dev` or `dagster-daemon run`)."""
-    status = instance.get_daemon_statuses(["BACKFILL"]).get("BACKFILL")
-    return bool(status and status.healthy)
-
-
-def start_daemon(workspace: Path, log_file: IO[bytes]) -> subprocess.Popen:
-    """`dagster-daemon run -w workspace` as a child process (stop it with stop_daemon)."""
-    exe = shutil.which("dagster-daemon", path=str(Path(sys.executable).parent))
-    exe = exe or shutil.which("dagster-daemon")
-    cmd = [exe, "run"] if exe else [sys.executable, "-m", "dagster._daemon", "run"]
-    return subprocess.Popen([*cmd, "-w", str(workspace)], stdout=log_file, stderr=subprocess.STDOUT,
-                            env=os.environ.copy(), start_new_session=True)
-
-
-def stop_daemon(proc: subprocess.Popen, timeout: float = 60) -> None:
-    """SIGINT (a clean shutdown that also stops the code server), SIGKILL if it hangs."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def wait_for_daemon(instance: dg.DagsterInstance, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not daemon_alive(instance):
-        if proc.poll() is not None:
-            raise RuntimeError(f"dagster-daemon exited with code {proc.returncode}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"dagster-daemon sent no heartbeat within {timeout:.0f}s")
-        time.sleep(1)
+    return Progress(status_of(backfill), len(range_keys), len(done), failed, run_statuses)

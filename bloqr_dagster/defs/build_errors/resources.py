@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from bloqr_dagster import settings
+from bloqr_dagster.build_errors.detectors import RuleSet, build_rules, load_user_rules
 from bloqr_dagster.build_errors.stores import open_store
 from bloqr_dagster.build_errors.stores.base import BuildStore
 from bloqr_dagster.defs.resources import BloqrHome, bloqr_home
@@ -25,6 +26,8 @@ class BuildStoreResource(dg.ConfigurableResource):
     url: str
     range_width: int = settings.DEFAULT_RANGE_WIDTH
     home: BloqrHome
+    # The user rules file; default $BLOQR_RULES_FILE, else $BLOQR_HOME/rules.yaml when it exists.
+    rules_file: str | None = None
 
     def open(self) -> BuildStore:
         """A new connection (creates the schema on first use); use as `with res.open() as store`."""
@@ -33,6 +36,10 @@ class BuildStoreResource(dg.ConfigurableResource):
     @property
     def lake_dir(self) -> Path:
         return self.home.paths.lake
+
+    def rules(self) -> RuleSet:
+        """The built-in rules merged with the user rules (read now: a run uses the file as it is)."""
+        return build_rules(load_user_rules(self.rules_file, home=self.home.home))
 
 
 def build_store() -> BuildStoreResource:

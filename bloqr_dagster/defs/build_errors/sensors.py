@@ -13,7 +13,7 @@ import dagster as dg
 import pyarrow.parquet as pq
 
 from bloqr_dagster.build_errors.ranges import range_for
-from bloqr_dagster.defs.build_errors.backfill import active_build_error_backfills
+from bloqr_dagster.defs.build_errors.backfill import blocking_build_error_backfills
 from bloqr_dagster.defs.build_errors.jobs import RANGE_TAG, build_errors_job
 from bloqr_dagster.defs.build_errors.partitions import (
     build_id_ranges,
@@ -81,8 +81,9 @@ def highest_categorised_build_id(lake_dir: Path) -> int:
 def new_failures_sensor(context: dg.SensorEvaluationContext,
                         build_store: BuildStoreResource) -> dg.SensorResult | dg.SkipReason:
     # A running build-error backfill rescans whole ranges anyway: wait for it instead of
-    # launching runs for the same ranges. The cursor stays, so nothing is lost meanwhile.
-    backfills = active_build_error_backfills(context.instance)
+    # launching runs for the same ranges. The cursor stays, so nothing is lost meanwhile. A
+    # backfill that no longer makes progress (left REQUESTED by a killed command) is not waited for.
+    backfills = blocking_build_error_backfills(context.instance)
     if backfills:
         return dg.SkipReason(f"waiting for build-error backfill {backfills[0].backfill_id} to finish")
     cursor = int(context.cursor) if context.cursor else highest_categorised_build_id(build_store.lake_dir)
