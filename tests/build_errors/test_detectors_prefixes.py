@@ -155,3 +155,17 @@ def test_hostile_prefixes_are_linear(head: str) -> None:
         message(line)
         diagnose(line)
         assert time.perf_counter() - start < 1.0, repr(line[:40])  # a bound, not a timing figure
+
+
+def test_rules_check_claims_follow_the_detector(tmp_path: Path, capsys) -> None:
+    # `bloqr rules check --builtin` counts a marked line with unknown words for the rule that decides it
+    corpus = tmp_path / "corpus"
+    (corpus / "lines").mkdir(parents=True)
+    rows = [{"id": f"p{i}", "line": line, "category": "deploy_command_failed", "source": "github:example-org/x:ci.log"}
+            for i, line in enumerate(["##[error]The deployment was rejected by the environment reviewers",
+                                      "::error::The environment is protected by a wait timer"])]
+    (corpus / "lines" / "p.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert main(["rules", "check", "--builtin", "--corpus", str(corpus), "--split", "all"]) == 0
+    summary = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("ci-summary "))
+    counts = json.loads(summary.split("branches ")[1].split("]")[0] + "]")
+    assert counts[-1] >= 2, summary  # the `^##\[error\]` branch claims both (other sources may add lines)

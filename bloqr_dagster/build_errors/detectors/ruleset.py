@@ -150,6 +150,17 @@ class RuleSet:
             return self._decide(marker + clean)
         return decision
 
+    def deciding(self, raw: str) -> tuple[int | None, str]:
+        """(the rule that decides a raw line, or None; the text it decides on): `record`'s choice, for
+        `bloqr rules check` to show which rule claims a line."""
+        clean = message(raw)
+        idx = self.classify(clean) if clean else None
+        if (idx is None or self.rules[idx].ignore) and clean and (marker := annotation(raw)) is not None:
+            marked = marker + clean
+            if (again := self.classify(marked)) is not None:
+                return again, marked
+        return idx, clean
+
     def _decide(self, clean: str) -> Record | context.Marker | bool:
         idx = self.classify(clean)
         if idx is None or self.rules[idx].ignore:  # not an error line: maybe a stage marker or command echo
