@@ -90,12 +90,10 @@ def _items(args: argparse.Namespace) -> tuple[list, list, str]:
 def _decisions(rules: RuleSet, text_lines: list[str]) -> list[tuple[int | None, str | None]]:
     """Per line: (index of the deciding rule or None, category or None) as a one-line log."""
     from bloqr_dagster.build_errors.detectors import diagnose
-    from bloqr_dagster.build_errors.detectors.prefixes import message as clean_line
 
     out = []
     for line in text_lines:
-        clean = clean_line(line)
-        idx = rules.classify(clean) if clean and rules.prefilter.search(line.lower()) else None
+        idx = rules.deciding(line)[0] if rules.prefilter.search(line.lower()) else None
         errors = diagnose(line, rules).errors
         out.append((idx, errors[0].error_code if errors else None))
     return out
@@ -189,7 +187,6 @@ def _check_builtin(args: argparse.Namespace) -> int:
     import re
 
     from bloqr_dagster.build_errors.detectors import default_rules
-    from bloqr_dagster.build_errors.detectors.prefixes import message as clean_line
     from bloqr_dagster.build_errors.detectors.regex_analysis import split_branches
 
     rules = default_rules()
@@ -204,7 +201,7 @@ def _check_builtin(args: argparse.Namespace) -> int:
         if idx is None:
             continue
         per_rule[idx] += 1
-        clean = clean_line(text)
+        clean = rules.deciding(text)[1]
         rule = rules.rules[idx]
         for b, branch in enumerate(split_branches(rule.pattern.pattern)):
             if re.search(branch, clean, rule.pattern.flags):

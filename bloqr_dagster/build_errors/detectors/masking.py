@@ -34,7 +34,7 @@ ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\
 _PREFIX_RE = re.compile(
     r"""^(?:[ \t]*(?:
         \d{4}-\d\d-\d\d[T\ ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?
-            (?:[ \t]+\[(?:ERROR|INFO|WARN|WARNING|DEBUG|NOTICE)\](?=\s))?
+            (?:[ \t]+\[(?:ERROR|FATAL|INFO|DEBUG|NOTICE|TRACE)\](?=\s))?  # `[WARN]` stays: never an error
       | \d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\ ?[AP]M)?(?=[ \t]*\||\t|\ \ |:\ ):?
       | \d{1,6}(?:\.\d+)?(?=\ \|\ )
       | \[\ *\d+s\]

@@ -10,7 +10,19 @@ of the message (ESLint's `12:5  error  ...`, `Error: ...`) must see the message,
 * CodeBuild: `[Container] 2019/02/25 23:08:29 `;
 * oclif CLIs (netlify-cli, heroku): `›   `;
 * lerna / nx / turbo package prefixes of scoped packages: `@scope/name: ` (an unscoped `name: ` is
-  left alone: it cannot be told from `sh: ` or `error: `).
+  left alone: it cannot be told from `sh: ` or `error: `);
+* a logger's `12:34:56 [ERROR] ` (masking strips the ISO form): an error or info level tag goes with
+  its timestamp, and `annotation` lets the rule set fall back to `[ERROR] message` when the bare message
+  matches nothing; a `[WARN]`/`[WARNING]` tag stays on the line: a warning is never an error;
+* GitHub Actions error annotations: `##[error]` and the workflow command `::error file=a.ts,line=3::`.
+  `##[warning]` and `::warning ...::` stay on the line so that the warning rule keeps it a warning;
+  `annotation` lets the rule set fall back to the annotated form when the bare message matches
+  nothing (GitHub marked the line as an error even if no rule knows its words);
+* GitLab section markers `section_start:1700000000:step_script[collapsed=true]` / `section_end:...`
+  (the `CR ESC[0K` around them is gone already: ANSI codes are dropped, and a carriage return keeps
+  what was drawn last or splits the line);
+* docker BuildKit's step number before its verdict: `#12 ERROR: ...`, `#12 CANCELED` (`#12 0.345 `
+  is `masking.clean_line`'s; `#12 [4/6] RUN x` stays: it is the step marker the context reads).
 
 Every detector path cleans lines with `message()`, so the rules, the grouping and the look-ahead for
 causes see the same text. The pattern is linear: fixed-width digit runs and one bounded name.
@@ -30,7 +42,14 @@ _MORE_PREFIX = re.compile(
       | \[Container\]\ \d{4}/\d\d/\d\d\ \d\d:\d\d:\d\d(?:\.\d+)?
       | ›
       | @[\w.-]{1,60}/[\w.-]{1,80}:(?=\ )
-    )[ \t]+)+""",
+      | \d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?(?:\ \[(?:ERROR|FATAL|INFO|DEBUG|NOTICE|TRACE)\]|(?=\ \[WARN(?:ING)?\]))
+      | \#\d{1,6}(?=\ (?:ERROR|CANCELED)\b)
+    )[ \t]+
+    | (?:
+        \#\#\[error\]
+      | ::error(?:\ (?:[^:\n]|:(?!:)){0,500}+)?::
+      | section_(?:start|end):\d{1,12}:[\w.-]{1,100}+(?:\[[\w=,.-]{0,100}+\])?
+    )[ \t]*)+""",
     re.X,
 )
 
@@ -38,8 +57,24 @@ _MORE_PREFIX = re.compile(
 def message(raw: str) -> str:
     """The message part of one raw log line: `masking.clean_line`, then the prefixes above."""
     clean = masking.clean_line(raw)
-    if clean[:1] in "[0123456789JFMASOND›@":
+    if clean[:1] in "[0123456789JFMASOND›@#:s":
         m = _MORE_PREFIX.match(clean)
         if m is not None:
             return clean[m.end():]
     return clean
+
+
+def annotation(raw: str) -> str | None:
+    """The severity marker a platform or logger put before this raw line's message, when it says error:
+    `##[error]` for GitHub's annotations, `[ERROR] ` for a timestamped logger level; else None."""
+    if "##[error]" in raw or "::error" in raw:
+        if _GITHUB_ERROR.match(masking.clean_line(raw)) is not None:
+            return "##[error]"
+    elif ("[ERROR]" in raw or "[FATAL]" in raw) and _LEVEL_ERROR.match(raw) is not None:
+        return "[ERROR] "
+    return None
+
+
+_GITHUB_ERROR = re.compile(r"##\[error\]|::error[ :]")
+_LEVEL_ERROR = re.compile(
+    r"[ \t]*(?:\d{4}-\d\d-\d\d[T ])?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?[ \t]+\[(?:ERROR|FATAL)\]")

@@ -22,7 +22,7 @@ from functools import lru_cache
 from bloqr_dagster.build_errors.detectors import context, masking
 from bloqr_dagster.build_errors.detectors.model import CATEGORIES, Detector, Rule
 from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, minimal_keywords, trie_pattern
-from bloqr_dagster.build_errors.detectors.prefixes import message
+from bloqr_dagster.build_errors.detectors.prefixes import annotation, message
 from bloqr_dagster.build_errors.detectors.regex_analysis import unreachable_branch
 from bloqr_dagster.build_errors.detectors.rules import general
 
@@ -143,7 +143,23 @@ class RuleSet:
         clean = message(raw)
         if not clean:
             return False
-        return self._decide_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._decide(clean)
+        decision = self._decide_cached(clean) if len(clean) <= _CACHE_MAX_CHARS else self._decide(clean)
+        if decision.__class__ is not tuple and (marker := annotation(raw)) is not None:
+            # The platform or logger marked the line an error though no rule knows its words: the marked
+            # form decides (rules/ci.py's `##[error]` summary, the general `[ERROR]` marker).
+            return self._decide(marker + clean)
+        return decision
+
+    def deciding(self, raw: str) -> tuple[int | None, str]:
+        """(the rule that decides a raw line, or None; the text it decides on): `record`'s choice, for
+        `bloqr rules check` to show which rule claims a line."""
+        clean = message(raw)
+        idx = self.classify(clean) if clean else None
+        if (idx is None or self.rules[idx].ignore) and clean and (marker := annotation(raw)) is not None:
+            marked = marker + clean
+            if (again := self.classify(marked)) is not None:
+                return again, marked
+        return idx, clean
 
     def _decide(self, clean: str) -> Record | context.Marker | bool:
         idx = self.classify(clean)

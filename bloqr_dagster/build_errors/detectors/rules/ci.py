@@ -50,7 +50,7 @@ DETECTOR = Detector("ci", "github-actions", (
     rule("netlify-failing-build", "build_command_failed", r"^Failing build: Failed to (?!deploy site)\w",
          "failing build", priority=15, tool="netlify", summary=True, relative="general"),
     rule("ci-summary", "build_command_failed",
-         r"##\[error\]Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
+         r"^Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
          r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with [1-9]\d*|^!!! Build failed"
          r"|\bERROR\s+run failed: command\s+(?:\S+\s+)?exited \(\d+\)|^##\[error\]",
          "process completed with exit code", "the process '", "build failed", "job failed", "exited with",
