@@ -109,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
 
     width = settings.range_width()
     defs = load_defs()
-    with dg.DagsterInstance.get() as instance:
+    # Dagster's helper processes write to this file, not the terminal (see interrupts).
+    run_log = dagster_home / "bloqr-demo-stderr.log"
+    with interrupts.stderr_of_children_to(run_log), dg.DagsterInstance.get() as instance:
         new = ranges_to_register(highest_registered_end(instance), max_id, width, DEMO_FIRST_ID)
         register_ranges(instance, new)
         keys = list(instance.get_dynamic_partitions("build_id_ranges"))
@@ -120,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
                   "dagster/asset_partition_range_end": keys[-1]})
         interrupts.check()
         if not result.success:
-            raise BloqrError("the build_errors run failed; see the run in the UI (`make ui`)")
+            raise BloqrError(f"the build_errors run failed; see the run in the UI (`make ui`) and {run_log}")
         for check in result.get_asset_check_evaluations():
             _say(f"  check {check.check_name}: {'passed' if check.passed else 'FAILED'}")
 
@@ -134,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                                                                      run_config=QUIET_RUN_CONFIG)
         interrupts.check()
         if not wh.success:
-            raise BloqrError("the warehouse_job run failed; see the run in the UI (`make ui`)")
+            raise BloqrError(f"the warehouse_job run failed; see the run in the UI (`make ui`) and {run_log}")
 
     top = run_query(paths, SAMPLE_SQL)
     coverage = run_query(paths, "SELECT failed_builds, categorised, round(100 * coverage, 1) AS coverage_pct "

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 _state: dict[str, int | bool | None] = {"read_fd": None, "seen": False}
 
@@ -47,3 +51,25 @@ def check() -> None:
     """Stop here with KeyboardInterrupt if a Ctrl-C arrived, even one Dagster swallowed."""
     if received():
         raise KeyboardInterrupt
+
+
+@contextmanager
+def stderr_of_children_to(log_path: Path) -> Iterator[None]:
+    """Send file descriptor 2 to `log_path` while Dagster runs in this process.
+
+    Dagster's compute-log mirroring starts helper processes (`tail`, `watch_orphans.py`) that share
+    the terminal's process group: a Ctrl-C reaches them too, and they print their own
+    KeyboardInterrupt tracebacks on the inherited stderr. They inherit the log file instead, and
+    the command's own one-line messages go to the terminal once this block is left.
+    """
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log_path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
