@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -39,7 +38,7 @@ def _launch(env: dict[str, str]) -> str:
                     "-w", str(ROOT / "workspace.yaml")], cwd=ROOT, env=env, check=True, capture_output=True,
                    timeout=300)
     with dg.DagsterInstance.get() as instance:
-        (run_id,) = {r.run_id for r in instance.get_runs()} - before
+        (run_id,) = {r.run_id for r in instance.get_runs(dg.RunsFilter(job_name="warehouse_job"))} - before
     return run_id
 
 
@@ -69,7 +68,10 @@ def _claimed(instance: dg.DagsterInstance, run_id: str) -> bool:
 def test_killed_warehouse_run_frees_its_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dagster_home, paths = tmp_path / "dagster_home", Paths(tmp_path / "bloqr")
     dagster_home.mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", dagster_home / "dagster.yaml")
+    # Without the automation daemon: its first tick builds the (missing) warehouse, a second writer
+    # that would take the pool slot this test watches.
+    config = (ROOT / "deploy" / "dagster.yaml").read_text() + "\nauto_materialize:\n  enabled: false\n"
+    (dagster_home / "dagster.yaml").write_text(config)
     write_sample_lake(paths)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("BLOQR_HOME", str(paths.home))
