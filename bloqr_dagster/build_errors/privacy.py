@@ -21,6 +21,10 @@ from bloqr_dagster.errors import BloqrError
 
 _SECRET_WORDS = r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|[_-]pass(?![a-z])|[_-]pwd"
 _LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl"
+# After `key: `, a status word or the start of a sentence is prose; any other value is private.
+_PROSE = (r"(?!(?i:not|no|is|are|was|were|must|should|cannot|can't|required|missing|invalid|expired|incorrect|empty"
+          r"|wrong|denied|failed|rejected|revoked|unset|undefined|null|none|true|false|yes|ok|redacted|hidden|masked"
+          r"|set|present|provided|unknown|mismatch|disabled|enabled|too|the|a|an)(?![\w-])|[A-Za-z][a-z]*+[ \t]++[A-Za-z<])")
 _INTERNAL_LABELS = r"internal|corp|intra(?:net)?|lan|local|localdomain|private|priv|svc|cluster"  # _INTERNAL_WORDS
 
 PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -55,7 +59,7 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "credential": re.compile(
         rf"(?<![\w.-])(?=[A-Za-z_])(?=[\w.-]*?(?i:{_SECRET_WORDS}))[\w.-]++[\"']?"
-        r"(?:\s*=\s*|\s*:(?=\S)|\s*:\s+(?![A-Za-z][a-z]*(?:[\s.,;]|$)))[\"']?(?!<)(?!\d{3}(?!\w))[^\s\"',;]"
+        rf"(?:\s*=\s*|\s*:(?=\S)|\s*:\s+{_PROSE})[\"']?(?!<)(?!\d{{3}}(?!\w))[^\s\"',;]"
         rf"|(?<![\w-])--?(?=[\w-]*?(?i:{_SECRET_WORDS}|pass(?![a-z])|pwd|api-?key|auth))[\w-]++(?<!-stdin)(?<!-file)"
         r"(?:=|\s+)"
         r"(?!--|-\w(?!\S)|<)[^\s\"',;]"

@@ -127,3 +127,22 @@ def test_scrub_precheck_never_skips_a_private_value(text: str, masked: str) -> N
     # scrub() skips the regex on text its cheap precheck clears; the precheck must not clear these.
     assert masking._PRIVACY_RE.sub(masking._privacy_token, text) == masked
     assert scrub(text) == masked
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    # a bare word after `key: ` is a value, whatever its case
+    ("DB_PASSWORD: hunter", "DB_PASSWORD: <TOKEN>"),
+    ("password: Summer", "password: <TOKEN>"),
+    ("smtp_pass: bluebottle.", "smtp_pass: <TOKEN>"),
+    # a status word or a sentence after the key is prose, kept for grouping
+    ("Error: password: required", "Error: password: required"),
+    ("token: invalid or expired", "token: invalid or expired"),
+    ("AUTH_TOKEN: not set", "AUTH_TOKEN: not set"),
+    ("api_key: Invalid", "api_key: Invalid"),
+    ("secret: The value must be base64", "secret: The value must be base64"),
+])
+def test_a_word_after_a_secret_key_is_masked_unless_it_is_prose(line: str, masked: str) -> None:
+    from bloqr_dagster.build_errors.privacy import private_kinds
+
+    assert scrub(line) == masked
+    assert bool(private_kinds(line)) == (masked != line)  # the independent scan agrees

@@ -74,6 +74,12 @@ def clean_line(raw: str) -> str:
 _TLDS = r"""com|org|net|io|dev|app|co|ai|me|xyz|cloud|tech|site|info|biz|us|uk|de|fr|jp|cn|ru|in|br|eu|nl|se|ch|au
     |ca|be|it|es|pl|cz|tv|gg|so|ly|fm|page|run|host|online|store|blog|edu|gov|internal|local|lan|corp"""
 
+# After `key: `, a status word or the start of a sentence is prose (`token: invalid`, `password: is
+# required`), anything else is a value: `DB_PASSWORD: hunter` is masked like `DB_PASSWORD=hunter`.
+_PROSE_AFTER_COLON = r"""(?!(?i:not|no|is|are|was|were|must|should|cannot|can't|required|missing|invalid|expired
+    |incorrect|empty|wrong|denied|failed|rejected|revoked|unset|undefined|null|none|true|false|yes|ok|redacted|hidden
+    |masked|set|present|provided|unknown|mismatch|disabled|enabled|too|the|a|an)(?![\w-])|[A-Za-z][a-z]*+[ \t]++[A-Za-z<])"""
+
 # Values that must never leave the engine. Each credential pattern keeps its key, flag or scheme
 # (`DB_PASS=`, `--password `, `Authorization: Bearer `) and masks the value, named in `<kind>_v`.
 _PRIVATE = r"""
@@ -96,7 +102,7 @@ _PRIVATE = r"""
 |(?P<secret>(?<![\w.-])(?=[\w.-]++["']?\s*[:=])(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
     |api[_-]?key|accountkey|[_.-]key(?![a-z])|credential|auth|private[_-]?key|signature|cookie|session[_-]?id
     |salt(?![a-z])|dsn(?![a-z])|webhook)))
-    [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++(?![A-Za-z][a-z]*(?:[\s.,;]|$)))
+    [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++%PROSE%)
     (?P<secret_v>"(?!<)[^"\n]{1,256}"|'(?!<)[^'\n]{1,256}'|["']?(?!<)(?!\d{3}(?!\w))[^\s"',;]+))
 |(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api[_-]?key|auth
     |credential|cookie|username))[\w-]++(?<!-stdin)(?<!-file)(?:=|\s+)
@@ -146,7 +152,7 @@ _PRIVATE = r"""
 |(?P<abspath>(?<![\w.:/~\\<>@\-])/[\w.@+%=~\[\]-][\w.@+%=~\[\]/-]*(?P<aloc>:\d+(?::\d+)?)?)
 |(?P<kvrandom>(?<=[=:"'])(?!<)(?=[\w+/-]{20})(?=(?:[A-Za-z_+/-]*+\d){3}+)(?=[a-z\d_+/-]*+[A-Z])(?=[A-Z\d_+/-]*+[a-z])
     [\w+/-]{20,}={0,2}(?![\w+/=-]))
-""".replace("%TLDS%", _TLDS)
+""".replace("%TLDS%", _TLDS).replace("%PROSE%", _PROSE_AFTER_COLON)
 
 _STRUCTURAL = r"""
 |(?P<pkgver>(?<![\w/.@-])(?P<pkgname>(?:@[\w.-]++/)?[A-Za-z0-9][\w.-]*+)@(?P<pkgspec>npm:[^\s"',)]+
