@@ -140,8 +140,13 @@ def test_scrub_precheck_never_skips_a_private_value(text: str, masked: str) -> N
     ("AUTH_TOKEN: not set", "AUTH_TOKEN: not set"),
     ("api_key: Invalid", "api_key: Invalid"),
     ("secret: The value must be base64", "secret: The value must be base64"),
+    # a user name after a key is private; pip's `--user` flag and a user agent are not
+    ("host=db user=jdoe dbname=app", "host=db user=<TOKEN> dbname=app"),
+    ("username: jdoe", "username: <TOKEN>"),
+    ("pip install --user requests", "pip install --user requests"),
+    ("npm_config_user_agent=npm/10.2.4", "npm_config_user_agent=npm/10.2.4"),
 ])
-def test_a_word_after_a_secret_key_is_masked_unless_it_is_prose(line: str, masked: str) -> None:
+def test_a_value_after_a_secret_key_is_masked_unless_it_is_prose(line: str, masked: str) -> None:
     from bloqr_dagster.build_errors.privacy import private_kinds
 
     assert scrub(line) == masked

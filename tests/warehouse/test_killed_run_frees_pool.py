@@ -42,14 +42,23 @@ def _launch(env: dict[str, str]) -> str:
     return run_id
 
 
-def _wait(what: str, predicate, timeout: float = BOUND_S):
+def _wait(what: str, predicate, timeout: float = BOUND_S, explain=lambda: ""):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.5)
-    pytest.fail(f"{what}: not within {timeout:.0f}s")
+    pytest.fail(f"{what}: not within {timeout:.0f}s\n{explain()}")
+
+
+def _story(instance: dg.DagsterInstance, run_id: str, daemon_log: Path) -> str:
+    """What the run and the daemon did, for a failure message."""
+    run = instance.get_run_by_id(run_id)
+    events = [f"{e.dagster_event.event_type_value if e.dagster_event else 'log'}: {(e.message or '')[:200]}"
+              for e in instance.all_logs(run_id)][-15:]
+    return (f"run {run_id} status {run.status if run else None}\n" + "\n".join(events)
+            + "\n--- daemon log tail ---\n" + daemon_log.read_text(errors="replace")[-3000:])
 
 
 def _worker_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
@@ -68,23 +77,26 @@ def _claimed(instance: dg.DagsterInstance, run_id: str) -> bool:
 def test_killed_warehouse_run_frees_its_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dagster_home, paths = tmp_path / "dagster_home", Paths(tmp_path / "bloqr")
     dagster_home.mkdir()
-    # Without the automation daemon: its first tick builds the (missing) warehouse, a second writer
-    # that would take the pool slot this test watches.
-    config = (ROOT / "deploy" / "dagster.yaml").read_text() + "\nauto_materialize:\n  enabled: false\n"
-    (dagster_home / "dagster.yaml").write_text(config)
+    (dagster_home / "dagster.yaml").write_text((ROOT / "deploy" / "dagster.yaml").read_text())
     write_sample_lake(paths)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("BLOQR_HOME", str(paths.home))
     monkeypatch.delenv("BLOQR_BUILD_STORE", raising=False)
     env = os.environ.copy()
+    # Without the automation sensor: its first tick builds the (missing) warehouse, a second writer that
+    # could take the pool slot first and then wait on the lock this test holds.
+    subprocess.run([str(Path(sys.executable).parent / "dagster"), "sensor", "stop", "automation_condition_sensor",
+                    "-w", str(ROOT / "workspace.yaml")], cwd=ROOT, env=env, check=True, capture_output=True,
+                   timeout=300)
     with dg.DagsterInstance.get() as instance, open(tmp_path / "daemon.log", "ab") as log:
         daemon = services.start_daemon(ROOT / "workspace.yaml", log)
         try:
             with open(paths.home / ".warehouse.duckdb.lock", "a+") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # the first run's op waits here, holding the slot
                 first = _launch(env)
-                _wait("first run holds the pool slot", lambda: _claimed(instance, first))
-                pid = _wait("first run's worker pid", lambda: _worker_pid(instance, first))
+                explain = lambda: _story(instance, first, tmp_path / "daemon.log")  # noqa: E731
+                _wait("first run holds the pool slot", lambda: _claimed(instance, first), explain=explain)
+                pid = _wait("first run's worker pid", lambda: _worker_pid(instance, first), explain=explain)
                 os.kill(pid, signal.SIGKILL)
                 fcntl.flock(lock, fcntl.LOCK_UN)
             status = _wait("first run marked failed", lambda: (

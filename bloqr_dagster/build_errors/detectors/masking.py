@@ -101,7 +101,7 @@ _PRIVATE = r"""
     |(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})
 |(?P<secret>(?<![\w.-])(?=[\w.-]++["']?\s*[:=])(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
     |api[_-]?key|accountkey|[_.-]key(?![a-z])|credential|auth|private[_-]?key|signature|cookie|session[_-]?id
-    |salt(?![a-z])|dsn(?![a-z])|webhook)))
+    |salt(?![a-z])|dsn(?![a-z])|webhook|user(?:[_-]?name)?(?![a-z_-]))))
     [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++%PROSE%)
     (?P<secret_v>"(?!<)[^"\n]{1,256}"|'(?!<)[^'\n]{1,256}'|["']?(?!<)(?!\d{3}(?!\w))[^\s"',;]+))
 |(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api[_-]?key|auth
@@ -359,7 +359,7 @@ _PRIVATE_WORDS = ("bearer", "basic", "token", "secret", "pass", "pwd", "key", "c
                   "session", "signature", "salt", "dsn", "webhook", "private", "priv", "begin", "eyj", "login",
                   "mysql", "mariadb", "sshpass", "curl", "account", "zone", "worker", "script", "service", "expected",
                   "uploaded", "published", "deployed", "uploading", "deploying", ".dev", "(none)", "internal",
-                  "corp", "intra", "local", "lan", "svc", "cluster")
+                  "corp", "intra", "local", "lan", "svc", "cluster", "user")
 _IPV4_HINT_RE = re.compile(r"\d\.\d+\.\d+\.\d")
 _PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z_]*>")
 _LONG_TOKEN_CHARS = 15  # knowntoken/integrity/uuid/hex/longtoken/b64 are all at least this long (xoxb-...)
