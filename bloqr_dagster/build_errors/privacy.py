@@ -127,6 +127,13 @@ def private_kinds(text: str | None) -> list[str]:
             if _MAY_CONTAIN[kind](text, low) and pattern.search(text)]
 
 
+def private_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every private value found in `text`, in no particular order."""
+    low = text.lower()
+    return [m.span() for kind, pattern in PRIVATE_PATTERNS.items() if _MAY_CONTAIN[kind](text, low)
+            for m in pattern.finditer(text)]
+
+
 def scan(values: Iterable[str | None]) -> dict[str, list[str]]:
     """kind -> values that contain it (each distinct value scanned once)."""
     found: dict[str, list[str]] = {}

@@ -232,8 +232,24 @@ def test_masked_mixtures_of_private_values_never_trip_the_blocking_check() -> No
     rnd = random.Random(7)
     flagged = []
     for _ in range(8_000):
-        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 8)))
+        # mostly blanks between words; sometimes none or a separator, gluing a value to a word
+        text = rnd.choice(words)
+        for _ in range(rnd.randint(0, 7)):
+            text += (rnd.choice(["", "=", ":", "/", ",", "'"]) if rnd.random() < 0.3 else " ") + rnd.choice(words)
         for out in (scrub(normalise(text)), masking.sample(text)):
             if privacy.private_kinds(out):
                 flagged.append((text, out))
     assert flagged == []
+
+
+@pytest.mark.parametrize(("line", "gone"), [
+    ("Error: path acceptedC:\\Users\\First directory", "Users\\First"),
+    ("curl to/4.0.0hooks.slack.com/services/T0/B0/XX failed", "hooks.slack.com/services"),
+    ("Error: connect service,::ffff:10.0.0.1returned 403", "10.0.0.1"),
+])
+def test_a_value_glued_to_a_word_takes_its_chunk_with_it(line: str, gone: str) -> None:
+    for out in (scrub(line), masking.sample(line)):
+        assert gone not in out and "<REDACTED>" in out, out
+    for out in (scrub(line), masking.sample(line), scrub(normalise(line))):
+        assert not privacy.private_kinds(out), out  # nothing the blocking check would refuse
+    assert scrub(line).split(" ")[0] == line.split(" ")[0]  # the rest of the line stays readable

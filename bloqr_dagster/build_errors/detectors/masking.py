@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from bloqr_dagster.build_errors.privacy import private_spans
+
 MAX_LINE_CHARS = 4096  # work per line is capped: only the head of a huge line is examined
 MAX_GROUP_CHARS = 512
 MAX_SAMPLE_CHARS = 1024
@@ -624,7 +626,32 @@ def scrub(text: str) -> str:
     text = _head(text, MAX_LINE_CHARS)  # work is bounded: a huge text keeps its head only
     if not _may_hold_private(text):
         return text
-    return _mask_userinfo(_PRIVACY_RE.sub(_privacy_token, _mask_login_args(text)))
+    return _redact_leftovers(_mask_userinfo(_PRIVACY_RE.sub(_privacy_token, _mask_login_args(text))))
+
+
+_REDACTED = "<REDACTED>"
+
+
+def _redact_leftovers(text: str) -> str:
+    """What the independent privacy scan still finds after masking (a value glued to a word, as in
+    `403C:\\Users\\me` or `to/4.0.0hooks.slack.com/...`, which the token grammar's boundaries let
+    through) goes with its whole blank-delimited chunk, so no line the scan would block is published."""
+    for _ in range(3):
+        spans = private_spans(text)
+        if not spans:
+            return text
+        cuts = []
+        for start, end in sorted(spans):
+            start = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start)) + 1
+            ends = [i for i in (text.find(" ", max(end, start)), text.find("\t", max(end, start))) if i >= 0]
+            end = min(ends, default=len(text))
+            if cuts and start <= cuts[-1][1]:
+                cuts[-1] = (cuts[-1][0], max(end, cuts[-1][1]))
+            else:
+                cuts.append((start, end))
+        for start, end in reversed(cuts):
+            text = text[:start] + _REDACTED + text[end:]
+    return text if not private_spans(text) else _REDACTED
 
 
 def normalise(text: str) -> str:
