@@ -22,7 +22,7 @@ from bloqr_dagster.errors import BloqrError
 _SECRET_WORDS = r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|[_-]pass(?![a-z])|[_-]pwd"
 # Keys whose value is private too: `user=jdoe` names a person (a `--user` flag is pip's, not a name).
 _KEY_WORDS = _SECRET_WORDS + r"|user(?:[_-]?name)?(?![a-z_-])"
-_LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl"
+_LOGIN_WORDS = r"login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl|psql|pg_dump|pg_dumpall|pg_restore|createdb|dropdb"
 # After `key: `, a status word or the start of a sentence is prose; any other value is private.
 _PROSE = (r"(?!(?i:not|no|is|are|was|were|must|should|cannot|can't|required|missing|invalid|expired|incorrect|empty"
           r"|wrong|denied|failed|rejected|revoked|unset|undefined|null|none|true|false|yes|ok|redacted|hidden|masked"
@@ -65,7 +65,8 @@ PRIVATE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|(?<![\w-])--?(?=[\w-]*?(?i:{_SECRET_WORDS}|pass(?![a-z])|pwd|api-?key|auth|username))[\w-]++(?<!-stdin)(?<!-file)"
         r"(?:=|\s+)"
         r"(?!--|-\w(?!\S)|<)[^\s\"',;]"
-        rf"|(?i:\b(?:{_LOGIN_WORDS})\b).*?(?<!\S)-[pu](?:=|\s+)?(?![-<\s])\S"
+        rf"|(?i:\b(?:{_LOGIN_WORDS})\b).*?(?<!\S)-[puU](?:=|\s+)?(?![-<\s])\S"
+        r"|(?i:\b(?:user|role)\s+)[\"'](?!<)[^\"'\n]"
     ),
     "auth_header": re.compile(
         r"(?i:\b(?:proxy-)?authorization)[\"']?\s*[:=]\s*[\"']?"
@@ -90,7 +91,7 @@ _LONG_RUN = re.compile(r"[A-Za-z0-9_-]{32,}")
 _TOKEN_RUN = re.compile(r"[\w+/-]{19,}")  # a prefix, a separator and 16+ characters; 20+ after `=`
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
 # Lowercase words one of which every match of the pattern holds (plain `in` tests on the lowered text).
-_CREDENTIAL_WORDS = ("pass", "pwd", "secret", "token", "api", "auth", "login", "mysql", "mariadb", "curl", "user")
+_CREDENTIAL_WORDS = ("pass", "pwd", "secret", "token", "api", "auth", "login", "mysql", "mariadb", "curl", "user", "role", "psql", "pg_")
 _HEADER_WORDS = ("authorization", "bearer", "basic", "token", "cookie")
 _INTERNAL_WORDS = ("internal", "corp", "intra", "lan", "local", "priv", "svc", "cluster")
 

@@ -145,6 +145,11 @@ def test_scrub_precheck_never_skips_a_private_value(text: str, masked: str) -> N
     ("username: jdoe", "username: <TOKEN>"),
     ("pip install --user requests", "pip install --user requests"),
     ("npm_config_user_agent=npm/10.2.4", "npm_config_user_agent=npm/10.2.4"),
+    # a quoted user or role name (PostgreSQL, MySQL), and psql's -U
+    ('FATAL:  password authentication failed for user "jdoe"', 'FATAL:  password authentication failed for user "<USER>"'),
+    ("Access denied for user 'root'@'localhost'", "Access denied for user '<USER>'@'localhost'"),
+    ('FATAL: role "ci_runner" does not exist', 'FATAL: role "<USER>" does not exist'),
+    ("psql -U jdoe app", "psql -U <TOKEN> app"),
 ])
 def test_a_value_after_a_secret_key_is_masked_unless_it_is_prose(line: str, masked: str) -> None:
     from bloqr_dagster.build_errors.privacy import private_kinds

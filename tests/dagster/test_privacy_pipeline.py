@@ -60,7 +60,9 @@ def _assert_no_secret(data: bytes, values: list[str], where: str) -> None:
     text = data.decode("latin-1")
     for case in CASES:
         for secret in case["secrets"]:
-            assert secret not in text, (where, case["id"])  # the raw bytes
+            # the raw bytes: compressed pages hold any 2-byte string by chance (`&3`), so short
+            # secrets are checked in the decoded values only
+            assert len(secret) < 6 or secret not in text, (where, case["id"])
             assert not any(secret in v for v in values), (where, case["id"])  # the decoded values
 
 

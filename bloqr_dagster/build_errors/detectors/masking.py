@@ -106,6 +106,7 @@ _PRIVATE = r"""
     |salt(?![a-z])|dsn(?![a-z])|webhook|user(?:[_-]?name)?(?![a-z_-]))))
     [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++%PROSE%)
     (?P<secret_v>"(?!<)[^"\n]{1,256}"|'(?!<)[^'\n]{1,256}'|["']?(?!<)(?!\d{3}(?!\w))[^\s"',;]+))
+|(?P<dbuser>(?i:\b(?:user|role)\s+)(?P<dbuser_v>"(?!<)[^"\n]{1,128}"|'(?!<)[^'\n]{1,128}'))
 |(?P<flagsecret>(?<![\w-])--?(?=[\w-]*?(?i:password|passwd|passphrase|pass(?![a-z])|pwd|token|secret|api[_-]?key|auth
     |credential|cookie|username))[\w-]++(?<!-stdin)(?<!-file)(?:=|\s+)
     (?P<flagsecret_v>(?!--|-\w(?!\S)|<)(?:"[^"\n]{1,256}"|'[^'\n]{1,256}'|[^\s"',;]+)))
@@ -232,7 +233,7 @@ _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"[A-Za-z_](?=[\w+~-]*+\.)", ("jwt", "inthost", "devhost", "barefile", "host")),
     (r"[A-Za-z_](?=[\w-]*?\d)", ("knowntoken", "integrity", "uuid", "hexlong", "longtoken", "b64", "ipv6", "shortsha",
                                "version", "vshort")),
-    (r"[A-Za-z_]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "acctkv", "zonekv", "wname", "wquoted",
+    (r"[A-Za-z_]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "dbuser", "acctkv", "zonekv", "wname", "wquoted",
                    "wverb", "errno", "keep", "exit", "kwver")),
     # An IPv6 address whose first group has no digit (`dead:beef::1`).
     (r"[A-Fa-f](?=[0-9A-Fa-f]{0,3}:)", ("ipv6",)),
@@ -264,7 +265,7 @@ _DIGIT_CLUSTERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("email", "pkgver", "relfile", "reldir", "barefile", "host"), r"(?=\S*?(?:[@/]|\.[^\W\d_]))"),
 )
 _WORD_FIRST_LETTERS = {
-    "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "acctkv": "aA",
+    "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "dbuser": "uUrR", "acctkv": "aA",
     "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
     "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD",
 }
@@ -361,7 +362,8 @@ _PRIVATE_WORDS = ("bearer", "basic", "token", "secret", "pass", "pwd", "key", "c
                   "session", "signature", "salt", "dsn", "webhook", "private", "priv", "begin", "eyj", "login",
                   "mysql", "mariadb", "sshpass", "curl", "account", "zone", "worker", "script", "service", "expected",
                   "uploaded", "published", "deployed", "uploading", "deploying", ".dev", "(none)", "internal",
-                  "corp", "intra", "local", "lan", "svc", "cluster", "user")
+                  "corp", "intra", "local", "lan", "svc", "cluster", "user", "role", "psql", "pg_",
+                  "createdb", "dropdb")
 _IPV4_HINT_RE = re.compile(r"\d\.\d+\.\d+\.\d")
 _PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z_]*>")
 _LONG_TOKEN_CHARS = 15  # knowntoken/integrity/uuid/hex/longtoken/b64 are all at least this long (xoxb-...)
@@ -436,7 +438,7 @@ def _kind(m: re.Match[str]) -> tuple[str, str]:
 
 
 _VALUE_MASKED = {"pemkey": "<TOKEN>", "authhdr": "<TOKEN>", "cookie": "<TOKEN>", "secret": "<TOKEN>",
-                 "flagsecret": "<TOKEN>"}
+                 "flagsecret": "<TOKEN>", "dbuser": "<USER>"}
 _WHOLE_MASKED = {
     "url": "<URL>", "webhook": "<URL>", "scp": "<URL>", "credurl": "<URL>", "credhost": "<URL>", "nourl": "<URL>", "sshuser": "<URL>",
     "email": "<EMAIL>", "gitident": "<EMAIL>", "prompt": "<EMAIL>", "knowntoken": "<TOKEN>", "jwt": "<TOKEN>",
@@ -601,8 +603,9 @@ def _head(text: str, limit: int) -> str:
 # Short credential flags mean a password or user only on the command lines of tools that log in
 # (`docker login -u me -p pw`, `mysql -uroot -ppw`, `curl -u me:pw`); elsewhere `-p` is a port,
 # a project or `mkdir -p`, so they are masked only after one of these words.
-_LOGIN_RE = re.compile(r"\b(?:login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl)\b", re.I)
-_SHORT_CRED_RE = re.compile(r"(?<!\S)(-[pu])(=|\s++)?+(?![-<\s])\S++")
+_LOGIN_RE = re.compile(r"\b(?:login|mysql|mysqldump|mysqladmin|mariadb|sshpass|curl|psql|pg_dump|pg_dumpall"
+                       r"|pg_restore|createdb|dropdb)\b", re.I)
+_SHORT_CRED_RE = re.compile(r"(?<!\S)(-[puU])(=|\s++)?+(?![-<\s])\S++")
 
 
 def _mask_login_args(text: str) -> str:
