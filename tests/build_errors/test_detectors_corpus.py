@@ -105,3 +105,13 @@ def test_reserved_repositories_are_never_a_source_of_the_project_corpus() -> Non
         assert repository_of(source) not in RESERVED_REPOSITORIES, source
     for reserved in RESERVED_REPOSITORIES:
         assert all(f"github.com/{reserved}" not in text for text in texts), reserved
+
+
+def test_groups_compare_with_blank_runs_as_one_and_nothing_else_loosened() -> None:
+    from bloqr_dagster.build_errors.detectors.accuracy import same_group
+
+    assert same_group("<LINE>:<COL> error '<IDENTIFIER>' is defined no-unused-vars",
+                      "<LINE>:<COL>   error    '<IDENTIFIER>' is defined        no-unused-vars")
+    assert not same_group("error TS1005: ';' expected.", "error TS1005: '<TOKEN>' expected.")
+    assert not same_group("exit code <CODE>", "exit code 127")
+    assert not same_group("a b", "ab")
