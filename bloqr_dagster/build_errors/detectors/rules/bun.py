@@ -21,9 +21,12 @@ DETECTOR = Detector("bun", "bun", (
          priority=70),
     # bun names a failed download by its error (Zig error names) then what it was downloading
     rule("bun-network", "network_error",
-         r"^error: (?:Connection\w*|\w*Timeout|\w*TimedOut|TLS\w*|DNS\w*|NetworkUnreachable|HostUnreachable"
-         r"|UnableToConnect|ECONNRESET|ETIMEDOUT) (?:downloading|while (?:downloading|fetching|resolving)|fetching)",
-         "downloading", "while", "fetching", priority=100,
+         r"^error: (?:Connection(?:Refused|Closed|TimedOut|ResetByPeer|Reset)|Timeout|TimedOut|NetworkUnreachable"
+         r"|HostUnreachable|TLSHandshakeFailed|DNSLookupFailed|UnableToConnect|ECONNRESET|ETIMEDOUT)"
+         r" (?:downloading|while (?:downloading|fetching|resolving)|fetching)",
+         "error: connection", "error: timeout", "error: timedout", "error: networkunreachable",
+         "error: hostunreachable", "error: tlshandshakefailed", "error: dnslookupfailed", "error: unabletoconnect",
+         "error: econnreset", "error: etimedout", priority=100,
          masks=(mask(r"((?:downloading|fetching) (?:package manifest|tarball) )\S+", r"\1<PACKAGE>"),)),
     # an install (lifecycle) script of a dependency failed during `bun install`
     rule("bun-install-script", "dependency_install_failed",

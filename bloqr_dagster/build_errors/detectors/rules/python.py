@@ -26,7 +26,8 @@ DETECTOR = Detector("python", "pip", (
          r"|pyenv: no (?:installed|known|local) versions?|pyenv: \S+ version not found|requires Python [<>=~^!]\S*, so it"
          r"|\bruntime\.txt file isn't supported|(?:Invalid|Unsupported) Python version"
          r"|\bPython \d+(?:\.\d+)+ (?:has reached (?:its )?(?:upstream )?end-of-life|is (?:deprecated|no longer supported))",
-         "python version", "python versions", "python-version", "python executable", "end-of-life", "python ",
+         "python version", "python versions", "python-version", "python executable", "end-of-life",
+         "is deprecated", "no longer supported",
          "pyenv: ", "requires python", "runtime.txt", priority=100, tool="python",
          masks=(mask(r"(Python version )\(?[\w.{}]+\)?", r"\1<VERSION>"), mask(r"(prefix )`[^']*'", r"\1`<VERSION>'"),
                 mask(r"(executable )python[\d.]*", r"\1<PYTHON>"))),

@@ -49,7 +49,8 @@ DETECTOR = Detector("bundler", "bundler", (
          r" you have held broken packages|The repository '[^']+' (?:does not have|no longer has) a Release file"
          r"|Version '[^']+' for '[^']+' was not found)|^Package \S+ is not available, but is referred to by another"
          r" package|has no installation candidate",
-         "e: ", "is not available, but is referred to", "no installation candidate", priority=70, tool="apt",
+         "e: unable to", "e: package", "e: the repository", "e: version", "is not available, but is referred to",
+         "no installation candidate", priority=70, tool="apt",
          masks=(mask(r"((?:locate )?[Pp]ackage )'?[\w.+:-]+'?", r"\1<PACKAGE>"),
                 mask(r"^Package \S+", "Package <PACKAGE>"), mask(r"(The repository )'[^']+'", r"\1'<URL>'"))),
 ))
