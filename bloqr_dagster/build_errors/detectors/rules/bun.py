@@ -19,6 +19,22 @@ DETECTOR = Detector("bun", "bun", (
          r"|.+@\S+ failed to resolve|Workspace dependency \"[^\"]+\" not found)", "failed to resolve",
          "no version matching", "error: get", "not found",
          priority=70),
+    # bun names a failed download by its error (Zig error names) then what it was downloading
+    rule("bun-network", "network_error",
+         r"^error: (?:Connection(?:Refused|Closed|TimedOut|ResetByPeer|Reset)|Timeout|TimedOut|NetworkUnreachable"
+         r"|HostUnreachable|TLSHandshakeFailed|DNSLookupFailed|UnableToConnect|ECONNRESET|ETIMEDOUT)"
+         r" (?:downloading|while (?:downloading|fetching|resolving)|fetching)",
+         "error: connection", "error: timeout", "error: timedout", "error: networkunreachable",
+         "error: hostunreachable", "error: tlshandshakefailed", "error: dnslookupfailed", "error: unabletoconnect",
+         "error: econnreset", "error: etimedout", priority=100,
+         masks=(mask(r"((?:downloading|fetching) (?:package manifest|tarball) )\S+", r"\1<PACKAGE>"),)),
+    # an install (lifecycle) script of a dependency failed during `bun install`
+    rule("bun-install-script", "dependency_install_failed",
+         r"^error: (?:pre|post)?install script from \"[^\"\n]{1,200}\" exited with (?:code )?\d"
+         r"|^error: \S{1,200} (?:pre|post)?install script exited with (?:code )?\d",
+         "install script", priority=70),
+    rule("bun-frozen-hint", "lockfile_out_of_sync", r"without --frozen-lockfile and commit the updated lockfile",
+         "frozen-lockfile", priority=60, rank=40),
     rule("bun-script-exited", "build_command_failed", r"^error: script \"[^\"]+\" exited with code \d+",
          "exited with code", priority=20, relative="stage",
          masks=(mask(r'script "[^"]+"', 'script "<SCRIPT>"'),)),

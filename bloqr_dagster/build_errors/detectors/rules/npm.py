@@ -19,6 +19,8 @@ DETECTOR = Detector("npm", "npm", (
          rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)|^Missing: \S+ from lock ?file",
          KW, "from lock",
          priority=100, masks=(PACKAGE_SPEC,)),
+    rule("npm-ci-no-lockfile", "lockfile_out_of_sync",
+         rf"{NPM} .*can only install with an existing package-lock\.json", KW, priority=100),
     rule("npm-eusage", "dependency_install_failed", rf"{NPM} code EUSAGE\b", KW, priority=30,
          causes=(cause(r"in sync|from lock ?file|lock file's", "lockfile_out_of_sync", 100),),
          lookahead=8),
@@ -31,7 +33,7 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-network-code", "network_error", rf"{NPM} (?:code|errno|syscall) (?:{NET_CODES}|getaddrinfo)\b", KW,
          priority=100, rank=95),
     rule("npm-network", "network_error",
-         rf"{NPM} (?:network |fetch failed|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
+         rf"{NPM} (?:network |fetch failed(?! with status code [1-4])|request to \S+ failed|socket hang up|.*\b(?:{NET_CODES})\b)", KW,
          priority=100),
     # a PUT to the registry is `npm publish`: the deploy step (a refused credential stays an auth error)
     rule("npm-publish-failed", "deploy_command_failed", rf"{NPM} (?!40[13])\d{{3}} [^-]{{1,60}}- PUT https?://", KW,
@@ -40,7 +42,9 @@ DETECTOR = Detector("npm", "npm", (
          r"|Gateway Time-?out)", KW, priority=100),
     rule("npm-auth", "auth_error",
          rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH|ERR_INVALID_AUTH)\b|(?:401|403) (?:Unauthorized|Forbidden|403 )"
-         r"|Unable to authenticate|need auth|Incorrect or missing password|403 on a server)", KW, priority=100),
+         r"|Unable to authenticate|need auth|Incorrect or missing password|403 on a server"
+         r"|If you were trying to login, change your password|create an authentication token or enable two-factor"
+         r"|You must be logged in to|This command requires you to be logged in)", KW, priority=100),
     rule("npm-missing-file", "missing_file", rf"{NPM} (?:enoent\b|Could not read package\.json)", KW, priority=100),
     rule("npm-missing-file-code", "missing_file",
          rf"{NPM} (?:code ENOENT\b|syscall (?:open|scandir|stat)\b|errno -(?:2|4058)\b|path \S*package\.json)", KW,
@@ -54,16 +58,48 @@ DETECTOR = Detector("npm", "npm", (
          rf"{NPM} (?:ERESOLVE |While resolving: "
          r"|Could not resolve dependency:|Conflicting peer dependency|Fix the upstream dependency conflict"
          r"|(?:peer|peerOptional|dev|optional|overridden)?\s*\S+@\"[^\"]*\" from |404 |notarget |.*--legacy-peer-deps"
-         r"|No matching version found|Found: \S+@)", KW, priority=70, masks=(PACKAGE_SPEC,)),
+         r"|No matching version found|Found: \S+@|\s+\d+ more \(|Conflicting peer dependency: |Could not resolve dependency"
+         r"|(?:integrity|sha\d+) checksum failed|Verification failed while extracting|Unsupported URL Type"
+         r"|Invalid (?:Version|package name|tag name|dependency type)|fetch failed with status code [1-4]\d\d"
+         r"|No valid versions available for|Cannot read propert(?:y|ies) of (?:null|undefined)"
+         r"|(?:<ref \*\d+> )?Error: [^\n]{0,200}?\b(?:ETXTBSY|ENOTEMPTY|EEXIST|EBUSY|EACCES|EPERM|ENOSPC)\b"
+         r"|(?:ENOTEMPTY|EEXIST|EBUSY|ETXTBSY|EACCES|EPERM): )", KW, priority=70,
+         masks=(PACKAGE_SPEC, mask(r"(?<=\d more \()[^)]*(?=\)$)", lambda m: ", ".join(
+             "..." if part.strip() == "..." else "<PACKAGE>" for part in m.group().split(","))))),
+    # npm >= 7 reports a failed lifecycle script of an installed package (or of the project's own
+    # prepare/postinstall, which `npm install` runs) as `code <exit>`, `path`, `command failed`, `command sh -c
+    # <script>`: an install failure unless the log says the build stage was running. npm 6's `errno`/`Exit
+    # status`/`Failed at the ... script` (npm-lifecycle) default to the build. Exit 127 is a missing command.
+    rule("npm-install-script", "dependency_install_failed",
+         rf"{NPM} (?:code (?!127$)\d+$|command failed$|command (?:sh|bash|cmd(?:\.exe)?|/bin/sh) (?:-c|/d /s /c) )", KW,
+         relative="stage", priority=25, masks=(mask(r"(command (?:sh|bash|cmd(?:\.exe)?|/bin/sh) (?:-c|/d /s /c) ).*",
+                                                    r"\1<COMMAND>"),)),
     rule("npm-http-auth", "auth_error", r"^npm http (?:GET |fetch GET )?40[13] ", "npm http", priority=100),
     rule("npm-http-404", "dependency_install_failed", r"^npm http (?:GET |fetch GET )?404 ", "npm http", priority=70),
     rule("npm-gyp", "dependency_install_failed", rf"^(?:{NPM} )?gyp (?:ERR!|error) ", "gyp err", "gyp error",
          priority=40),
+    rule("npm-exit-127", "command_not_found", rf"{NPM} (?:code|errno) 127$", KW, priority=100),
     rule("npm-lifecycle", "build_command_failed",
-         rf"{NPM} (?:code (?:ELIFECYCLE\b|\d+$)|errno \d+|Exit status \d+|Failed at the .+ script|\S+@\S+ \w+: `"
+         rf"{NPM} (?:code ELIFECYCLE\b|errno \d+|Exit status \d+|Failed at the .+ script|\S+@\S+ \w+: `"
          r"|Lifecycle script `[^`]+` failed|command failed|This is probably not a problem with npm)", KW,
          relative="stage", priority=20, masks=(mask(r"(\S@\S+ [\w:-]+: )`[^`]*`", r"\1`<COMMAND>`"),)),
-    rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E[A-Z0-9_]+\b", KW, priority=30),
+    rule("npm-other-code", "dependency_install_failed", rf"{NPM} code E(?!LIFECYCLE\b)[A-Z0-9_]+\b", KW, priority=30),
+    # the registry's 404 as npm and tools built on its fetcher (npm-check-updates, pacote) print it
+    rule("npm-registry-404", "dependency_install_failed", r"\b404 Not Found - GET https?://", "not found - get",
+         priority=70, masks=(mask(r"(GET )https?://\S+", r"\1<URL>"),)),
+    # GitHub Packages (npm.pkg.github.com) refusing an unknown package, whatever client asked
+    rule("github-packages-missing", "dependency_install_failed",
+         r"npm package \"[^\"]+\" does not exist under owner \"", "does not exist under owner", priority=70,
+         masks=(mask(r'^\S+: ', "<URL>: "), mask(r'(package |owner )"[^"]*"', r'\1"<PACKAGE>"'))),
+    # Node.js itself cannot be installed in the requested version: version managers and setup actions
+    rule("node-version-unavailable", "node_version_mismatch",
+         r"Unknown Node\.js version|Unable to find Node version '[^']*' for platform"
+         r"|Version '[^']*' not found - try `nvm ls-remote`|N/A: version \"[^\"]*\" is not yet installed"
+         r"|Could not (?:find|resolve) (?:a )?Node(?:\.js)? version (?:matching|for|to satisfy)"
+         r"|No Node\.js version (?:matching|satisfies|found for)",
+         "unknown node.js version", "unable to find node version", "nvm ls-remote", "is not yet installed",
+         "node version", "node.js version", priority=100,
+         masks=(mask(r"(version:? )[`'\"]?v?[\w.*^~<>=|-]+[`'\"]?", r"\1<VERSION>"),)),
     rule("npm-debug-log-pointer", "build_command_failed",
          rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of scripts"
          r"|Usage:|\[-|npm \w+ \[|aliases: |Run \"npm help)",

@@ -37,8 +37,14 @@ DETECTOR = Detector("pnpm", "pnpm", (
     rule("pnpm-no-manifest", "missing_file",
          r"ERR_PNPM_NO_PKG_MANIFEST\b|No package\.json (?:\([^)]*\) )?(?:was )?found in", "err_pnpm",
          "no package.json", priority=100),
-    rule("pnpm-meta-fetch", "network_error", r"ERR_PNPM_(?:META_FETCH_FAIL|FETCH_(?:ECONN|ETIMEDOUT)\w*)\b",
+    rule("pnpm-meta-fetch", "network_error", r"ERR_PNPM_(?:META_FETCH_FAIL|FETCH_(?:ECONN|ETIMEDOUT)\w*|FETCH_5\d\d|E(?:CONNRESET|CONNREFUSED|TIMEDOUT"
+         r"|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH|SOCKETTIMEDOUT)|ERR_SOCKET_TIMEOUT)\b",
          "err_pnpm", priority=100),
+    rule("pnpm-fetch-auth", "auth_error", r"ERR_PNPM_FETCH_40[13]\b", "err_pnpm", priority=100),
+    # pnpm's workspace manifest (pnpm-workspace.yaml) that lists no packages
+    rule("pnpm-workspace-manifest", "dependency_install_failed",
+         r"\bpackages field missing or empty|ERR_PNPM_INVALID_WORKSPACE_CONFIGURATION", "packages field", "err_pnpm",
+         priority=70),
     rule("pnpm-resolution", "dependency_install_failed",
          r"ERR_PNPM_(?:WORKSPACE_PKG_NOT_FOUND|NO_MATCHING_VERSION\w*|PEER_DEP_ISSUES|FETCH_\d+|TARBALL_\w+"
          r"|NO_VERSIONS|BAD_PM_VERSION|ADDING_TO_ROOT|PATCH_\w+|INVALID_\w+)\b", "err_pnpm", priority=70,
@@ -46,7 +52,7 @@ DETECTOR = Detector("pnpm", "pnpm", (
                 mask(r'(package named )"[^"]*"', r'\1"<PACKAGE>"'))),
     rule("pnpm-recursive-fail", "build_command_failed", r"ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL\b",
          "err_pnpm", relative="stage", priority=20),
-    rule("pnpm-elifecycle", "build_command_failed", r"\bELIFECYCLE\b.*(?:Command|Test) failed", "elifecycle",
+    rule("pnpm-elifecycle", "build_command_failed", r"\bELIFECYCLE(?![A-Z_])[^\n]{0,40}?(?:Command|Test) failed", "elifecycle",
          relative="stage", priority=20),
-    rule("pnpm-other", "dependency_install_failed", r"\bERR_PNPM_[A-Z_]+\b", "err_pnpm", priority=40),
+    rule("pnpm-other", "dependency_install_failed", r"\bERR_PNPM_(?!RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL\b)[A-Z0-9_]+\b", "err_pnpm", priority=40),
 ))

@@ -14,7 +14,8 @@ DETECTOR = Detector("python", "pip", (
          r"|Unable to find (?:a )?(?:suitable )?Python|Could not find (?:a )?(?:suitable )?Python"
          r"|version .* of python not found|Requires-Python|python_requires|python-build: definition not found",
          "python", "interpreter", "pyenv", priority=100, tool="uv",
-         masks=(mask(r"(Python )\d+(?:\.\d+)*", r"\1<VERSION>"),)),
+         masks=(mask(r"(Python )\d+(?:\.\d+)*", r"\1<VERSION>"), mask(r"(Package )'[^']*'", r"\1'<PACKAGE>'"),
+                mask(r"(not in )'[^']*'", r"\1'<RANGE>'"), mask(r"(definition not found: )\S+", r"\1<VERSION>"))),
     rule("python-version-words", "python_version_error",
          r"(?i:python version)[^\n]{0,80}?(?:is not (?:supported|allowed|available|installed|recogni[sz]ed)"
          r"|isn't (?:supported|allowed|available|recogni[sz]ed)|has reached (?:its )?(?:upstream )?end-of-life"
@@ -23,11 +24,20 @@ DETECTOR = Detector("python", "pip", (
          r"|No Python versions? (?:was|were) specified"
          r"|Unable to read \.python-version|any supported Python versions|Could not find the python executable"
          r"|pyenv: no (?:installed|known|local) versions?|pyenv: \S+ version not found|requires Python [<>=~^!]\S*, so it"
-         r"|\bruntime\.txt file isn't supported|(?:Invalid|Unsupported) Python version",
-         "python version", "python versions", "python-version", "python executable",
+         r"|\bruntime\.txt file isn't supported|(?:Invalid|Unsupported) Python version"
+         r"|\bPython \d+(?:\.\d+)+ (?:has reached (?:its )?(?:upstream )?end-of-life|is (?:deprecated|no longer supported))",
+         "python version", "python versions", "python-version", "python executable", "end-of-life",
+         "is deprecated", "no longer supported",
          "pyenv: ", "requires python", "runtime.txt", priority=100, tool="python",
          masks=(mask(r"(Python version )\(?[\w.{}]+\)?", r"\1<VERSION>"), mask(r"(prefix )`[^']*'", r"\1`<VERSION>'"),
                 mask(r"(executable )python[\d.]*", r"\1<PYTHON>"))),
+    # actions/setup-python (and setup-pypy): the requested version is not in the tool cache or the manifest
+    rule("setup-python-version", "python_version_error",
+         r"^Version \S+ with arch \S+ not found|The version '[^']+' with architecture '[^']+' was not found"
+         r"|Python version \S+ was not found in the local cache",
+         "with arch", "with architecture", "was not found in the local cache", priority=100, tool="setup-python",
+         masks=(mask(r"^Version \S+", "Version <VERSION>"), mask(r"(The version )'[^']+'", r"\1'<VERSION>'"),
+                mask(r"(Python version )\S+", r"\1<VERSION>"))),
     rule("pages-python-tool-spec", "python_version_error",
          r"Detected the following tools from environment:.*\bpython@(?!\d)|^Installing python (?=\S*\d)(?!\d)\S+$",
          "python", priority=100, tool="platform",
@@ -37,22 +47,70 @@ DETECTOR = Detector("python", "pip", (
     rule("python-see-current-versions", "python_version_error", r"Please see \S*build-image\S* for current versions",
          "current versions", priority=60, tool="platform"),
     rule("pip-no-distribution", "dependency_install_failed",
-         r"ERROR: (?:No matching distribution found for|Could not find a version that satisfies the requirement)",
-         "no matching distribution", "could not find a version", priority=100,
+         r"ERROR: (?:No matching distribution found for|Could not find a version that satisfies the requirement"
+         r"|Ignored the following yanked versions:)",
+         "no matching distribution", "could not find a version", "yanked versions", priority=100,
          masks=(mask(r"(found for )\S+", r"\1<PACKAGE>"), mask(r"(the requirement )\S+", r"\1<REQUIREMENT>"),
                 mask(r"\(from versions: [^)]*\)", "(from versions: <VERSIONS>)"),
-                mask(r"\(from [\w.\[\]-]+==", "(from <PACKAGE>=="))),
-    rule("pip-requirements-file", "missing_file", r"ERROR: Could not open requirements file", "requirements file",
-         priority=100),
+                mask(r"\(from [\w.\[\]-]+==", "(from <PACKAGE>=="),
+                mask(r"(yanked versions: ).*", r"\1<VERSIONS>"))),
+    rule("pip-requirements-file", "missing_file",
+         r"ERROR: Could not open requirements file|ERROR: (?:File:? |Directory )'[^']*' (?:does not exist|is not"
+         r" installable)", "requirements file", "does not exist", "is not installable", priority=100,
+         masks=(mask(r"((?:File:?|Directory) )'[^']*'", r"\1'<PATH>'"),)),
+    # pip's HTTP errors (requests' `<code> Client Error: <reason> for url: ...`): a missing file or package is the
+    # install's failure; the index answering 5xx is a network/registry outage
+    rule("pip-http-4xx", "dependency_install_failed",
+         r"ERROR: (?:HTTP error )?4\d\d Client Error|ERROR: HTTP error 4\d\d while getting", "client error",
+         "http error", priority=90, masks=(mask(r"(for url: |while getting )\S+", r"\1<URL>"),)),
+    rule("pip-http-5xx", "network_error",
+         r"ERROR: (?:HTTP error )?5\d\d Server Error|ERROR: HTTP error 5\d\d while getting", "server error",
+         "http error", priority=90, masks=(mask(r"(for url: |while getting )\S+", r"\1<URL>"),)),
+    # old pip (<= 9): `Command "python setup.py egg_info" failed with error code 1 in /tmp/pip-build-x/`
+    rule("pip-legacy-command", "dependency_install_failed",
+         r"^Command \"[^\"\n]{1,600}\" failed with error code \d+ in ", "failed with error code", priority=70,
+         masks=(mask(r'^Command "[^"]*"', 'Command "<COMMAND>"'), mask(r"( in )\S+$", r"\1<PATH>"))),
+    # a Python tool's subprocess.CalledProcessError whose command is an installer (poetry, pipenv, nox, tox)
+    rule("python-installer-subprocess", "dependency_install_failed",
+         r"Command '\[(?=[^\]\n]{0,600}?(?:\b|/)(?:pip3?|uv|poetry|pipenv|conda|mamba)'|[^\]\n]{0,600}?'(?:install|sync)')"
+         r"[^\]\n]{0,600}\]' returned non-zero exit status \d+", "returned non-zero exit status", priority=60,
+         masks=(mask(r"(Command )'\[[^\]]*\]'", r"\1'<COMMAND>'"),)),
+    # pip's ResolutionImpossible explanation: `  a 1.0 depends on b<2`, `  The user requested c==3`
+    rule("pip-conflict-detail", "dependency_install_failed",
+         r"^[A-Za-z][\w.\[\],-]{0,100} \d[\w.!+*]{0,40} depends on [A-Za-z][\w.\[\],-]{0,100}(?:[<>=!~]|$)"
+         r"|^The user requested (?:\(constraint\) )?[A-Za-z][\w.\[\],-]{0,100}(?:[<>=!~@]|$)",
+         "depends on", "the user requested", priority=60, rank=40,
+         masks=(mask(r"^\S+ \S+ depends on [A-Za-z][\w.\[\]-]*(\S*).*",
+                            lambda m: "<PACKAGE> <VERSION> depends on <PACKAGE>" + ("<RANGE>" if m.group(1) else "")),
+                mask(r"(The user requested (?:\(constraint\) )?)[A-Za-z][\w.\[\]-]*(\S*)",
+                     lambda m: m.group(1) + "<PACKAGE>" + ("<RANGE>" if m.group(2) else "")))),
+    # an installer naming the requirement it could not install: `Failed to install poetry-core>=1.0.`
+    rule("python-failed-install-requirement", "dependency_install_failed",
+         r"^\s*Failed to install [A-Za-z][\w.\[\]-]{0,100}(?:[<>=!~]=?\d[\w.*]{0,40},?){1,4}\.?$", "failed to install",
+         priority=60, masks=(mask(r"(install )[A-Za-z][\w.\[\]-]*\S*?(?=\.?$)", r"\1<PACKAGE><RANGE>"),)),
     rule("pip-build-failure", "dependency_install_failed",
          r"error: subprocess-exited-with-error|ERROR: Failed building wheel for|Failed to build (?:wheel|installable"
          r" wheels)|ResolutionImpossible|ERROR: Cannot install .+ conflicting dependencies"
          r"|ERROR: Could not install packages due to|ERROR: Invalid requirement|critical libmamba"
          r"|× No solution found when resolving|× Failed to (?:build|download|fetch|prepare)"
-         r"|error: Failed to (?:prepare distributions|build|download|fetch)|PackagesNotFoundError",
+         r"|error: Failed to (?:prepare distributions|build|download|fetch|install|resolve)|PackagesNotFoundError"
+         r"|ERROR: Could not build wheels for|error: (?:legacy-install-failure|metadata-generation-failed)"
+         r"|Encountered error while generating package metadata|ERROR: Command errored out with exit status"
+         r"|THESE PACKAGES DO NOT MATCH THE HASHES|ERROR: Cannot uninstall|\b(?:LibMamba)?UnsatisfiableError\b"
+         r"|ResolvePackageNotFound|we can conclude that [^\n]{0,300}?(?:are|is) unsatisfiable"
+         r"|(?:×|error:) No solution found when resolving|× Failed to (?:resolve|install)"
+         r"|ChefBuildError|This error originates from the build backend",
          "subprocess-exited", "failed building wheel", "failed to build", "resolutionimpossible",
          "cannot install", "could not install", "invalid requirement", "libmamba", "no solution found",
-         "failed to", "packagesnotfound", priority=70),
+         "failed to", "packagesnotfound", "could not build wheels", "legacy-install-failure",
+         "metadata-generation-failed", "generating package metadata", "command errored out", "do not match the hashes",
+         "cannot uninstall", "unsatisfiable", "resolvepackagenotfound", "chefbuilderror", "build backend",
+         priority=70),
+    # uv's error chain (`├─▶`/`╰─▶`, cargo-style `Caused by:`) under a git dependency: the clone or fetch failed
+    rule("uv-git-dependency", "clone_failed",
+         r"^\s*(?:[├╰]─▶|Caused by:)\s*(?:failed to clone into|failed to fetch commit|Git operation failed"
+         r"|process didn't exit successfully: `[^`\n]{0,300}?\bgit(?:\.exe)? )", "─▶", "caused by", priority=100,
+         tool="uv", masks=(mask(r"(commit )`[0-9a-f]{7,40}`", r"\1`<SHA>`"), mask(r"(successfully: )`.*", r"\1`<COMMAND>`"))),
     rule("pip-step-error", "dependency_install_failed",
          r"^(?:Preparing metadata|Getting requirements to build|Building wheel for|Installing build dependencies)"
          r"[^\n]{0,120} \.\.\. error$|^note: This error originates from a subprocess", "... error",
@@ -69,15 +127,24 @@ DETECTOR = Detector("python", "pip", (
     rule("python-lockfile", "lockfile_out_of_sync",
          r"pyproject\.toml changed significantly since poetry\.lock|poetry\.lock is not consistent with pyproject"
          r"|lock file is not up to date with the latest changes in pyproject\.toml"
-         r"|lockfile at .uv\.lock. needs to be updated|poetry\.lock (?:was )?not found", "pyproject.toml changed",
+         r"|lockfile at .uv\.lock. needs to be updated|poetry\.lock (?:was )?not found"
+         r"|Unable to find lockfile at .uv\.lock.|Failed to parse .uv\.lock."
+         r"|has missing `source` field but has more than one matching package", "pyproject.toml changed",
+         "missing `source` field",
          "poetry.lock is not consistent", "poetry.lock not found", "poetry.lock was not found",
-         "not up to date with the latest changes", "uv.lock", priority=100),
+         "not up to date with the latest changes", "uv.lock", priority=100,
+         masks=(mask(r"(Dependency )`[^`]*`", r"\1`<PACKAGE>`"),)),
     rule("poetry-solver", "dependency_install_failed", r"version solving failed|SolverProblemError",
-         "version solving failed", "solverproblemerror", priority=70, tool="poetry"),
+         "version solving failed", "solverproblemerror", priority=70, tool="poetry",
+         # Poetry's explanation names packages and their constraints: `because app depends on foo (^1.0)`
+         masks=(mask(r"(?<=[Bb]ecause )[A-Za-z][\w.-]*(?= depends on)", "<PACKAGE>"),
+                mask(r"(?<![\w.<>-])[A-Za-z][\w.-]* \(([^()]*)\)", lambda m: "<PACKAGE> (" + (
+                    "<VERSION>" if m.group(1).strip()[:1].isdigit() and " " not in m.group(1).strip() else "<RANGE>")
+                    + ")"))),
     rule("python-project-missing", "missing_file",
          r"could not find a pyproject\.toml file|No [`'\"]?pyproject\.toml[`'\"]? found in current directory",
          "could not find a pyproject.toml", "found in current directory", priority=100),
     rule("poetry-python-range", "python_version_error",
-         r"The current project's (?:supported )?Python (?:range|requirement) .{0,80} is not compatible",
-         "current project's", priority=100, tool="poetry"),
+         r"The current project's (?:supported )?Python (?:range|requirement) .{0,80} is not compatible"
+         r"|loosen the python constraint specified in the pyproject\.toml", "current project's", "loosen the python", priority=100, tool="poetry"),
 ))

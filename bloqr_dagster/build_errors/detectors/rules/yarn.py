@@ -29,7 +29,7 @@ DETECTOR = Detector("yarn", "yarn", (
          "package.json defines",
          priority=70),
     rule("yarn-not-found", "dependency_install_failed",
-         r"^error (?:Couldn't find (?:package|any versions for) |An unexpected error occurred: "
+         r"^(?:error )?Couldn't find (?:package|any versions for) \"|^error (?:An unexpected error occurred: "
          r"|Package \"[^\"]+\" refers to a non-existing file)", "couldn't find", "unexpected error",
          "non-existing file", priority=60,
          masks=(mask(r'(package |versions for )"[^"]*"', r'\1"<PACKAGE>"'),
@@ -37,6 +37,28 @@ DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-unexpected-error", "dependency_install_failed", r"^error An unexpected error occurr?ed(?!:)",
          "unexpected error", priority=95, masks=(mask(r'"[^"]*yarn-error\.log"', '"<PATH>/yarn-error.log"'),)),
     rule("yarn-berry-auth", "auth_error", r"\bYN0041:", "yn0041", priority=100),
+    # YN0009 BUILD_FAILED: a dependency's install script failed (its exit code, even 127, is the script's)
+    rule("yarn-berry-build-failed", "dependency_install_failed", r"\bYN0009:", "yn0009", priority=110,
+         masks=(mask(r"(logs can be found here: )\S+?(?=\))", r"\1<PATH>"),)),
+    # YN0001 is Yarn berry's catch-all exception: the wrapped error names the cause
+    rule("yarn-berry-spawn", "command_not_found",
+         r"\bYN0001:[^\n]{0,600}?(?:\bProcess \S+ failed to spawn|\bspawn \S+ ENOENT)", "yn0001", priority=105),
+    rule("yarn-berry-git", "clone_failed",
+         r"\bYN0001:[^\n]{0,600}?(?:Failed listing refs|could not read Username|Repository not found"
+         r"|Permission denied \(publickey\)|Host key verification failed)", "yn0001", priority=105),
+    rule("yarn-berry-http-5xx", "network_error", r"\bYN0001:[^\n]{0,600}?HTTPError: Response code 5\d\d", "yn0001",
+         priority=105),
+    # Yarn classic: an install script of a dependency failed (`error <dir>/node_modules/<pkg>: Command failed.`)
+    rule("yarn-dependency-script", "dependency_install_failed",
+         r"^error \S*node_modules[/\\]\S+: Command failed\.", "command failed", priority=70,
+         masks=(mask(r"^error \S*node_modules[/\\]", "error <PATH>/node_modules/"),)),
+    rule("yarn-registry-down", "network_error",
+         r"Received malformed response from registry for|The registry may be down|Request failed \\?\"5\d\d",
+         "malformed response", "registry may be down", "request failed", priority=100,
+         masks=(mask(r'(registry for )"[^"]*"', r'\1"<PACKAGE>"'),)),
+    rule("yarn-request-4xx", "dependency_install_failed",
+         r"Request failed \\?\"40[04]|Integrity check failed for|Incorrect integrity when fetching|Hashes don't match",
+         "request failed", "integrity", "hashes don't match", priority=65),
     rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0018",
          "yn0035", "yn0041", "yn0082", priority=60),
     rule("yarn-usage-error", "dependency_install_failed", r"^Usage Error: ", "usage error", priority=50),
