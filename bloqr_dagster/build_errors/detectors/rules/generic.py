@@ -39,8 +39,8 @@ DETECTOR = Detector("generic", "auto", (
          rank=40),
     # npm exits 254 (errno -2, ENOENT) when a file it needs is absent: `package.json` in the wrong root directory
     rule("npm-enoent-exit", "missing_file",
-         r"(?i:\bexit(?:ed)?\b)[\w \-:\"]{0,60}?(?:\b(?:code|status)\b:? ?|\bwith )254\b",
-         "254", priority=25, summary=True),
+         r"(?i:\bexit(?:ed)?\b)[\w \-:\"]{0,60}?(?:\b(?:code|status):? |\bwith )254\b",
+         "code 254", "code: 254", "status 254", "status: 254", "with 254", priority=25, summary=True),
     # bash's report of a job that died of a signal: `line 34:  1376 Aborted  (core dumped) gatsby build`
     rule("shell-signal-death", "build_command_failed",
          r": line \d+: +\d+ (?:Aborted|Segmentation fault|Bus error|Illegal instruction)(?: +\(core dumped\))?(?: +\S|$)",

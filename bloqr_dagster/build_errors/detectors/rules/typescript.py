@@ -51,8 +51,8 @@ DETECTOR = Detector("typescript", "tsc", (
     # (`1590680326807 ERROR "a.svelte" 1:16 "msg"`, `... COMPLETED 20 FILES 21 ERRORS ...`)
     rule("ts-tool-error", "typescript_error",
          r"\bTypeScript error(?: in \S|:|$)|^(?:▲\s+)?Failed to type check\.?$|\bERROR\((?:TypeScript|vue-tsc)\)"
-         r"|^\d{10,13} (?:ERROR \"|COMPLETED \d+ FILES [1-9]\d* ERRORS)",
-         "typescript error", "failed to type check", "error(typescript)", "error(vue-tsc)", " error \"", " completed ",
+         r"|^\d{10,13} (?:ERROR \"|COMPLETED \d+ FILES [1-9]\d* ERRORS \d+ WARNINGS \d+ FILES_WITH_PROBLEMS)",
+         "typescript error", "failed to type check", "error(typescript)", "error(vue-tsc)", " error \"", "files_with_problems",
          priority=95, masks=TS_MASKS),
     rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "tsl] error",
          "typescript) error", priority=100, masks=TS_MASKS),
