@@ -44,7 +44,7 @@ DETECTOR = Detector("typescript", "tsc", (
          "arbitrary type", "object literal may only", "cannot redeclare", "not definitely assigned", "before being assigned",
          "duplicate identifier", "cannot find namespace", "not callable", "as a jsx component", "satisfy the constraint",
          "no properties in common", "excessively deep", "of type 'unknown'", "not all code paths",
-         "only refers to a type", "overload ", "--jsx", "subsequent property declarations",
+         "only refers to a type", "overload ", "cannot use jsx", "subsequent property declarations",
          priority=60, masks=TS_MASKS),
     # CRA's `TypeScript error in /app/src/a.tsx(3,7):`, gulp's `TypeScript error: ...`; Next.js 14+'s `Failed to
     # type check.`; vite-plugin-checker's `ERROR(TypeScript)` / `ERROR(vue-tsc)`; svelte-check --output machine
@@ -52,7 +52,7 @@ DETECTOR = Detector("typescript", "tsc", (
     rule("ts-tool-error", "typescript_error",
          r"\bTypeScript error(?: in \S|:|$)|^(?:▲\s+)?Failed to type check\.?$|\bERROR\((?:TypeScript|vue-tsc)\)"
          r"|^\d{10,13} (?:ERROR \"|COMPLETED \d+ FILES [1-9]\d* ERRORS \d+ WARNINGS \d+ FILES_WITH_PROBLEMS)",
-         "typescript error", "failed to type check", "error(typescript)", "error(vue-tsc)", " error \"", "files_with_problems",
+         "typescript error", "failed to type check", "error(typescript)", "error(vue-tsc)", "error \"", "files_with_problems",
          priority=95, masks=TS_MASKS),
     rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "tsl] error",
          "typescript) error", priority=100, masks=TS_MASKS),
