@@ -18,6 +18,17 @@ DETECTOR = Detector("frameworks", "next", (
          priority=100, tool="vite",
          masks=(mask(r'(import )"[^"]*"', r'\1"<MODULE>"'), mask(r'(from )"[^"]*"', r'\1"<FILE>"'),
                 mask(r'(for package )"[^"]*"', r'\1"<PACKAGE>"'))),
+    # Rollup/Vite's `Could not load X (imported by Y): reason`: the import resolved, then a plugin's load hook
+    # failed (a virtual module, a plugin crash); a missing file (ENOENT) stays an unresolved import above
+    rule("rollup-load-failed", "build_command_failed",
+         r"Could not load \S{1,300} \(imported by [^)]{1,300}\): (?!ENOENT|.{0,40}[Nn]o such file)\S",
+         "could not load", priority=105, tool="vite"),
+    # Turbopack's resolve failure details; Gatsby's hint after `Can't resolve`
+    rule("bundler-resolve-detail", "module_not_found",
+         r"Error resolving (?:EcmaScript Modules|CommonJS|commonjs|ESM) request"
+         r"|If you're trying to use a package make sure that '[^']{1,200}' is installed",
+         "error resolving", "trying to use a package", priority=90,
+         masks=(mask(r"(make sure that )'[^']*'", r"\1'<MODULE>'"),)),
     rule("bundler-unresolved", "module_not_found",
          r"Failed to resolve '[^']+' from '|(?:Could not|Cannot) resolve [\"'][^\"']+[\"'] from |Cannot resolve dependency '"
          r"|[Uu]nable to resolve (?:module|uri) [\"']"
@@ -35,8 +46,9 @@ DETECTOR = Detector("frameworks", "next", (
     rule("rollup-entry-missing", "missing_file", r"Could not resolve entry module", "could not resolve entry module",
          priority=110, tool="rollup", masks=(mask(r"""(entry module )(?:"[^"]*"|\([^)]*\))""", r'\1"<FILE>"'),)),
     rule("vite-unresolved-hint", "module_not_found",
-         r"This is most likely unintended because it can break your application at runtime",
-         "most likely unintended", priority=60, tool="vite"),
+         r"This is most likely unintended because it can break your application at runtime"
+         r"|If you do want to externalize this module explicitly add it to",
+         "most likely unintended", "externalize this module", priority=60, tool="vite"),
     rule("next-build-specific", "build_command_failed",
          r"'import', and 'export' cannot be used outside of module code|Parsing ecmascript source code failed"
          r"|Couldn't find any .pages. or .app. directory|`next export` has been removed"
@@ -44,6 +56,39 @@ DETECTOR = Detector("frameworks", "next", (
          "outside of module code", "parsing ecmascript", "couldn't find any", "next export",
          "cannot use both", "expression expected", "unterminated", priority=55,
          masks=(mask(r'(Page )"[^"]*"', r'\1"<ROUTE>"'),)),
+    # Eleventy's error chain: `> Having trouble rendering njk template ./a.njk`, `1. message (via TemplateContentRenderError)`;
+    # Nunjucks' `Template render error: (./a.njk) [Line 5, Column 3]`; a missing layout is a missing file
+    rule("eleventy-layout-missing", "missing_file",
+         r"TemplateLayoutPathResolver directory does not exist|You(?:'|’)re trying to use a layout that does not exist",
+         "templatelayoutpathresolver", "layout that does not exist", priority=70, tool="eleventy"),
+    rule("eleventy-error", "build_command_failed",
+         r"^(?:\[11ty\] +)?> Having trouble (?:rendering|writing|compiling|processing) |\bTemplate render error: "
+         r"|^(?:\[11ty\] +)?\d{1,2}\. \S.{0,300}\(via \w{0,60}(?:Error|Exception)\)$",
+         "having trouble", "template render error", "(via ", priority=45, tool="eleventy", relative="general",
+         masks=(mask(r"(template )\S+$", r"\1<FILE>"), mask(r"\(\./[^)]{1,300}\) \[Line \d+, Column \d+\]",
+                                                             "(<FILE>) [Line <LINE>, Column <COL>]"))),
+    # Nuxt 2's boxed `✖ Nuxt Fatal Error`; Remix's `.server` guard; Astro's `[InvalidContentEntryDataError] x`
+    rule("framework-fatal", "build_command_failed",
+         r"✖ Nuxt Fatal Error|Server-only module referenced by client|^\[[A-Z]\w{2,60}Error\] \S",
+         "nuxt fatal error", "server-only module", "error] ", priority=45, relative="general"),
+    # next-on-pages prefixes its lines with `⚡️ `
+    rule("next-on-pages-error", "build_command_failed",
+         r"^⚡\ufe0f?\s*(?:ERROR|Error): \S|^⚡\ufe0f?\s*The following routes were not configured to run with the Edge Runtime",
+         "⚡", priority=45, tool="next", relative="general"),
+    # webpack's hint after `Module parse failed`, Gatsby's pointer after an HTML build error, Vercel's pointer
+    # after a missing `.next/routes-manifest.json`
+    rule("framework-error-hints", "build_command_failed",
+         r"You may need an (?:appropriate|additional) loader to handle|See our docs page on debugging HTML builds",
+         "appropriate loader", "additional loader", "debugging html builds", priority=40, rank=20),
+    rule("vercel-routes-manifest", "build_output_missing", r"now-next-routes-manifest|routes-manifest\.json\S? couldn't be found",
+         "routes-manifest", priority=60, tool="vercel"),
+    # a runner's `Warning: Task "x" failed. Use --force to continue.` (grunt) stops the build; its words say the task
+    rule("grunt-task-failed", "build_command_failed",
+         r"^Warning: Task \"[^\"]{1,200}\" failed\. Use --force to continue|^Aborted due to warnings\.$",
+         "use --force to continue", "aborted due to warnings", priority=155, tool="grunt", relative="general", rank=20),
+    # Gradle's `Execution failed for task ':app:compileDebugKotlin'.`
+    rule("gradle-task-failed", "build_command_failed", r"^(?:> )?Execution failed for task '", "execution failed for task",
+         priority=45, tool="gradle", relative="general", rank=20, masks=(mask(r"(task )'[^']*'", r"\1'<TASK>'"),)),
     rule("hugo-build", "build_command_failed", r"\berror building site:", "error building site", priority=60,
          tool="hugo",
          masks=(mask(r'(template: )[\w./-]+:\d+:\d+', r"\1<TEMPLATE>:<LINE>:<COL>"),
@@ -64,15 +109,15 @@ DETECTOR = Detector("frameworks", "next", (
          r"^\[vite(?:[:-]\w+)*\]:? .*(?:[Ee]rror|failed)|^\[plugin:? ?[\w:@/.-]+\] \S", "[vite", "[plugin",
          priority=40, tool="vite"),
     rule("framework-failed-to-compile", "build_command_failed",
-         r"^Failed to compile\.?$|Turbopack build failed with \d+ errors?|Transform failed with \d+ errors?",
+         r"(?:^(?:▲\s+)?|\.\.\. ?)Failed to compile\.?$|Turbopack build failed with \d+ errors?|Transform failed with \d+ errors?",
          "failed to compile", "turbopack build failed", "transform failed", priority=25),
     rule("framework-build-summary", "build_command_failed",
          r"^> Build error occurred|Next\.js build worker exited with code|^(?:x|✗|×) Build failed in \d"
          r"|^error during build:|^> Build failed because of webpack errors|Error occurred prerendering page"
          r"|^Export encountered an error on |Export encountered errors on following paths|Failed to collect page data for |^Failed to create a production build|^Plugin \"[^\"]+\" failed"
-         r"|^(?:\[11ty\] +)?Problem writing Eleventy templates|^(?:\[11ty\] +)?`[\w ]+` was thrown:?$",
+         r"|^(?:\[11ty\] +)?Problem writing Eleventy templates|^[Bb]uild error:$|^(?:\[11ty\] +)?`[\w ]+` was thrown:?$",
          "build error occurred", "build worker exited", "build failed", "error during build", "prerendering page",
-         "export encountered an error", "export encountered errors", "failed to collect page data", "failed to create a production build", "plugin \"", "problem writing eleventy",
+         "export encountered an error", "export encountered errors", "failed to collect page data", "failed to create a production build", "plugin \"", "problem writing eleventy", "build error:",
          "was thrown", priority=20,
          masks=(mask(r'(prerendering page )"[^"]*"', r'\1"<ROUTE>"'), mask(r"(an error on )\S+: \S+", r"\1<ROUTE>: <ROUTE>"),
                 mask(r'(Plugin )"[^"]+"', r'\1"<PLUGIN>"'))),

@@ -32,8 +32,19 @@ DETECTOR = Detector("generic", "auto", (
     rule("out-of-memory", "out_of_memory",
          r"(?i:out of memory)|\bENOMEM\b|Cannot allocate memory|MemoryError"
          r"|(?i:exceeded (?:the |its )?(?:maximum |max )?(?:allowed |available )?memory)"
-         r"|memory limit exceeded|^Killed$|\bsignal: killed\b|\bSIGKILL\b|exit code 137|exited with (?:code )?137",
+         r"|memory limit exceeded|^Killed$|: line \d+: +\d+ Killed\b|\bsignal: killed\b|\bSIGKILL\b|exit code 137|exited with (?:code )?137",
          "memory", "enomem", "killed", "sigkill", "code 137", "with 137", priority=90),
+    # CRA's `Could not find a required file.` names it on the next lines: `  Searched in: /app/public`
+    rule("missing-file-searched", "missing_file", r"^Searched in: (?:[A-Za-z]:)?[/\\]", "searched in:", priority=60,
+         rank=40),
+    # npm exits 254 (errno -2, ENOENT) when a file it needs is absent: `package.json` in the wrong root directory
+    rule("npm-enoent-exit", "missing_file",
+         r"(?i:\bexit(?:ed)?\b)[\w \-:\"]{0,60}?(?:\b(?:code|status):? |\bwith )254\b",
+         "code 254", "code: 254", "status 254", "status: 254", "with 254", priority=25, summary=True),
+    # bash's report of a job that died of a signal: `line 34:  1376 Aborted  (core dumped) gatsby build`
+    rule("shell-signal-death", "build_command_failed",
+         r": line \d+: +\d+ (?:Aborted|Segmentation fault|Bus error|Illegal instruction)(?: +\(core dumped\))?(?: +\S|$)",
+         "aborted", "segmentation fault", "bus error", "illegal instruction", priority=40, relative="general"),
     rule("missing-file", "missing_file", r"No such file or directory|ENOENT: no such file", "no such file",
          "enoent", priority=45),
 ))

@@ -27,6 +27,18 @@ DETECTOR = Detector("eslint", "eslint", (
          r"|Found errors in \[[\w-]+\] linter", "eslint couldn't find", "failed to load", "definition for rule",
          "parsing error", "linter", priority=110,
          masks=(mask(r"(config|plugin|parser) [\"'][^\"']*[\"']", r"\1 '<NAME>'"), mask(r"rule '[^']+'", "rule '<RULE>'"))),
+    # CRA's second line of the warnings-as-errors notice; eslint's `N errors and M warnings potentially fixable`;
+    # vite-plugin-checker's `ERROR(ESLint)`; an eslint-plugin-next rule's documentation URL
+    rule("eslint-follow-up", "lint_error",
+         r"^Most CI servers set it automatically\.$|^[1-9]\d* errors? and \d+ warnings? potentially fixable with the"
+         r"|\bERROR\((?:ESLint|Stylelint)\)"
+         r"|nextjs\.org/docs/messages/(?:no-html-link-for-pages|no-img-element|no-sync-scripts|no-css-tags|no-head-element"
+         r"|no-page-custom-font|no-title-in-document-head|no-document-import-in-page|no-head-import-in-document"
+         r"|no-script-component-in-head|no-styled-jsx-in-document|no-before-interactive-script-outside-document"
+         r"|no-unwanted-polyfillio|no-duplicate-head|no-typos|no-assign-module-variable|no-async-client-component"
+         r"|google-font-display|google-font-preconnect|inline-script-id|next-script-for-ga)\b",
+         "most ci servers", "potentially fixable", "error(eslint)", "error(stylelint)", "nextjs.org/docs/messages/",
+         priority=95, rank=40),
     rule("eslint-no-errors", "not_an_error", r"✖ \d+ problems? \(0 errors?", "problem", priority=150, ignore=True),
     rule("eslint-crash", "lint_error", r"^Oops! Something went wrong! :\(", "oops! something went wrong", priority=60),
     rule("eslint-summary", "lint_error", r"✖ \d+ problems? \([1-9]\d* errors?|ESLint: .*(?:[Ee]rror|[Ff]ailed)",

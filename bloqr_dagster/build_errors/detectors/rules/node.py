@@ -16,7 +16,7 @@ DETECTOR = Detector("node", "node", (
          r"<--- (?:Last few GCs|JS stacktrace) --->|^=+ JS stack trace =+|^-+ Native stack trace -+"
          r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
          r"|allocation failure;? (?:scavenge|GC) might not succeed|^\d+: (?:0x)?[0-9a-fA-F]{6,16} node::"
-         r"|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError)\b"
+         r"|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError|Abort\(\))"
          r"|\bv8::(?:internal::V8::FatalProcessOutOfMemory|Utils::ReportOOMFailure|Isolate::ReportExternalAllocation)",
          "last few gcs", "js stacktrace", "js stack trace", "native stack trace", "ms: mark", "ms: scavenge", "allocation fail", "node::",
          "fatalprocessoutofmemory", "reportoomfailure", "reportexternalallocation", priority=100, rank=90,
@@ -43,13 +43,23 @@ DETECTOR = Detector("node", "node", (
     rule("node-cannot-find-module", "module_not_found",
          r"Cannot find module (?:'[^']+'|\"[^\"]+\"|@?\w[\w@./-]*)|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'"
          r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|Package subpath '[^']+' is not defined by \"exports\""
-         r"|^code: '(?:ERR_)?MODULE_NOT_FOUND'",
+         r"|^code: '(?:ERR_)?MODULE_NOT_FOUND'|^code: '(?:UNRESOLVED_IMPORT|MISSING_EXPORT)'",
          "cannot find module", "cannot find package", "err_module_not_found", "module_not_found", "no module named",
-         "err_package_path_not_exported", "err_unsupported_dir_import", "package subpath", priority=100,
+         "err_package_path_not_exported", "err_unsupported_dir_import", "package subpath", "code: '", priority=100,
          masks=(QUOTED_MODULE, mask(r"(module named )'[^']*'", r"\1'<MODULE>'"))),
+    # a printed Rollup error object's code
+    rule("rollup-error-code", "build_command_failed", r"^code: '(?:PLUGIN_ERROR|PARSE_ERROR)',?$", "code: '",
+         priority=60, rank=20),
     rule("node-spawn-enoent", "command_not_found", r"\bspawn \S+ ENOENT", "spawn", priority=100),
     rule("node-invalid-arg", "build_command_failed",
          r"The \"\w+\" argument must be (?:of type|an instance of|one of)", "argument must be", priority=50,
          masks=(mask(r'The "\w+" argument', 'The "<ARG>" argument'),)),
+    # V8's runtime messages without their `TypeError: ` (plugin prefixes, `> ` echoes of the message):
+    # the build's own code crashed; its category follows the stage
+    rule("v8-runtime-message", "build_command_failed",
+         r"Cannot read propert(?:y|ies) of (?:undefined|null)\b|Cannot destructure property '"
+         r"|(?:^|[\s>(\]])[\w$.\[\]()]{1,120} is not a (?:function|constructor)\b",
+         "cannot read propert", "cannot destructure", "is not a function", "is not a constructor", priority=8,
+         relative="general", rank=30),
     rule("node-syntax-error", "build_command_failed", r"\bSyntaxError: ", "syntaxerror", priority=50),
 ), shared=True)  # any Node program prints these: the running tool is the better name

@@ -29,11 +29,31 @@ DETECTOR = Detector("typescript", "tsc", (
          r"|is declared but its value is never read|Argument of type '.*' is not assignable"
          r"|Types of (?:property|parameters) '[^']+' (?:and '[^']+' )?are incompatible"
          r"|is missing the following properties from type|Property '[^']+' is missing in type"
-         r"|Try `?npm i(?:nstall)? (?:--save-dev |-D )?@types/|add a new declaration \(\.d\.ts\) file",
+         r"|Try `?npm i(?:nstall)? (?:--save-dev |-D )?@types/|add a new declaration \(\.d\.ts\) file"
+         # more of tsc's diagnostics and elaborations, as vue-tsc, svelte-check and Next.js print them too
+         r"|could be instantiated with an arbitrary type|Object literal may only specify known properties"
+         r"|Cannot redeclare block-scoped variable '|has no initializer and is not definitely assigned"
+         r"|is used before being assigned|Duplicate identifier '|Cannot find namespace '|This expression is not callable"
+         r"|cannot be used as a JSX component|does not satisfy the constraint '|has no properties in common with type '"
+         r"|Type instantiation is excessively deep|is of type 'unknown'|Not all code paths return a value"
+         r"|only refers to a type, but is being used as a (?:value|namespace) here|Overload \d+ of \d+, '"
+         r"|Cannot use JSX unless the '--jsx' flag is provided|Subsequent property declarations must have the same type",
          "not assignable", "does not exist on type", "cannot find name", "implicitly has", "is possibly",
          "no exported member", "arguments, but got", "argument, but got", "no overload", "never read",
          "are incompatible", "missing the following properties", "is missing in type", "types/", "new declaration",
+         "arbitrary type", "object literal may only", "cannot redeclare", "not definitely assigned", "before being assigned",
+         "duplicate identifier", "cannot find namespace", "not callable", "as a jsx component", "satisfy the constraint",
+         "no properties in common", "excessively deep", "of type 'unknown'", "not all code paths",
+         "only refers to a type", "overload ", "cannot use jsx", "subsequent property declarations",
          priority=60, masks=TS_MASKS),
+    # CRA's `TypeScript error in /app/src/a.tsx(3,7):`, gulp's `TypeScript error: ...`; Next.js 14+'s `Failed to
+    # type check.`; vite-plugin-checker's `ERROR(TypeScript)` / `ERROR(vue-tsc)`; svelte-check --output machine
+    # (`1590680326807 ERROR "a.svelte" 1:16 "msg"`, `... COMPLETED 20 FILES 21 ERRORS ...`)
+    rule("ts-tool-error", "typescript_error",
+         r"\bTypeScript error(?: in \S|:|$)|^(?:▲\s+)?Failed to type check\.?$|\bERROR\((?:TypeScript|vue-tsc)\)"
+         r"|^\d{10,13} (?:ERROR \"|COMPLETED \d+ FILES [1-9]\d* ERRORS \d+ WARNINGS \d+ FILES_WITH_PROBLEMS)",
+         "typescript error", "failed to type check", "error(typescript)", "error(vue-tsc)", "error \"", "files_with_problems",
+         priority=95, masks=TS_MASKS),
     rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "tsl] error",
          "typescript) error", priority=100, masks=TS_MASKS),
     # `tsc --build`'s closing table header `Errors  Files` (its rows `  2  src/a.ts:8` are not matched: a
