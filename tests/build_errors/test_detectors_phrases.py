@@ -86,25 +86,18 @@ def test_benign_sentences_are_not_errors(line: str) -> None:
     assert diagnose(line).errors == (), line
 
 
-def test_a_marked_error_wins_the_primary_over_a_bare_sentence() -> None:
-    log = "\n".join([
-        "Executing user build command: npm run build",
-        "Failed to parse tsconfig paths",
-        "error TS2322: Type 'string' is not assignable to type 'number'.",
-        "Failed: error occurred while running build command",
-    ])
+@pytest.mark.parametrize(("middle", "line_no", "code"), [
+    # a marked error always wins the primary over a bare sentence
+    (["Failed to parse tsconfig paths", "error TS2322: Type 'string' is not assignable to type 'number'."], 3,
+     "typescript_error"),
+    # a bare sentence says more than the platform's stage summary
+    (["Invalid webmanifest"], 2, "build_command_failed"),
+])
+def test_primary_choice_with_a_bare_sentence(middle: list[str], line_no: int, code: str) -> None:
+    log = "\n".join(["Executing user build command: npm run build", *middle,
+                     "Failed: error occurred while running build command"])
     d = diagnose(log)
-    assert d.primary is not None and d.primary.line_no == 3 and d.primary.error_code == "typescript_error"
-
-
-def test_a_bare_sentence_beats_the_platform_stage_summary() -> None:
-    log = "\n".join([
-        "Executing user build command: npm run build",
-        "Invalid webmanifest",
-        "Failed: error occurred while running build command",
-    ])
-    d = diagnose(log)
-    assert d.primary is not None and d.primary.line_no == 2 and d.primary.error_code == "build_command_failed"
+    assert d.primary is not None and (d.primary.line_no, d.primary.error_code) == (line_no, code)
 
 
 def test_a_warning_sentence_stays_a_warning() -> None:

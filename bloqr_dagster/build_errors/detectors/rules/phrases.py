@@ -31,8 +31,8 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 RANK_PHRASE = RANK_STAGE_SUMMARY + 1
 assert RANK_PHRASE < RANK_TOOL_SUMMARY - 2
 
-# Checked where the sentence opens: the sentence goes on to say the build carries on, or the line is a
-# prompt, a hint or a deprecation: not an error.
+# Checked right after the words that make a sentence a failure (so only on lines that have them): the rest
+# of the sentence says the build carries on, or the line is a prompt, a hint or a deprecation: not an error.
 _CARRIES_ON = (
     r"(?![^\n]{0,300}?(?i:\bskipp(?:ing|ed)\b|\bignor(?:ed|ing)\b|\bfall(?:ing)? ?back\b|\busing (?:the )?default"
     r"|\bdefaulting\b|\bstarting (?:fresh|from scratch)|\bfrom scratch\b|\bretry|\btrying again\b|\bwill (?:be|try|use|now|retry|continue|fall)\b"
@@ -49,15 +49,15 @@ DETECTOR = Detector("phrases", "auto", (
     # `Cannot find extended parcel config`, `Could not statically evaluate x`, `Unable to load x`,
     # `Couldn't parse x`, `Failed to parse .postcssrc`, `Failed to compile.`
     rule("phrase-cannot", "build_command_failed",
-         rf"{_OPEN}{_CARRIES_ON}(?:Cannot|Can't|Could not|Couldn't|Unable to|Failed to)(?: (?:be )?\w{{2,30}}){{1,2}}\b",
+         rf"{_OPEN}(?:Cannot|Can't|Could not|Couldn't|Unable to|Failed to)(?: (?:be )?\w{{2,30}}){{1,2}}\b{_CARRIES_ON}",
          "cannot", "can't", "could not", "couldn't", "unable to", "failed to",
          priority=3, relative="general", rank=RANK_PHRASE),
     # `Invalid config for x`, `Invalid webmanifest`, `Unknown url scheme 'x:'`, `Unexpected token }. Expected x`,
     # `Expected token -->`, `Expected attribute value`, `Missing required argument x`, `Duplicate slot name 'x'`
     rule("phrase-invalid", "build_command_failed",
-         rf"{_OPEN}{_CARRIES_ON}(?:Invalid|Unknown|Unexpected|Unsupported|Duplicate|Missing(?! optional))"
-         rf" [\w@./'\"`${{-]"
-         rf"|{_OPEN}{_CARRIES_ON}Expected (?:token|attribute|identifier|expression|a (?:closing|valid|string|value)|[\"'`]|[{{(<;:,])",
+         rf"{_OPEN}(?:Invalid|Unknown|Unexpected|Unsupported|Duplicate|Missing(?! optional))"
+         rf" {_CARRIES_ON}[\w@./'\"`${{-]"
+         rf"|{_OPEN}Expected {_CARRIES_ON}(?:token|attribute|identifier|expression|a (?:closing|valid|string|value)|[\"'`]|[{{(<;:,])",
          "invalid", "unknown", "unexpected", "unsupported", "duplicate", "missing", "expected",
          priority=3, relative="general", rank=RANK_PHRASE,
          # a scoped package the sentence is about (`Invalid config for @parcel/bundler-default`)
@@ -66,9 +66,9 @@ DETECTOR = Detector("phrases", "auto", (
     # `'./a.js' does not exist, did you mean './b.js'?`, `Browser scripts cannot have imports or exports.`,
     # `` `let` cannot be used as an identifier in strict mode ``
     rule("phrase-not-possible", "build_command_failed",
-         rf"{_OPEN}{_CARRIES_ON}[\w@./'\"`()$-][^\n]{{0,200}}? (?:is|are) not (?:supported|allowed|permitted|valid)\b"
-         rf"|{_OPEN}{_CARRIES_ON}[\w@./'\"`()$-][^\n]{{0,200}}? (?:does|do) not exist\b"
-         rf"|{_OPEN}{_CARRIES_ON}[\w@./'\"`()$-][^\n]{{0,200}}? cannot (?:be used|have|contain|be combined|import|export)\b",
+         rf"{_OPEN}[\w@./'\"`()$-][^\n]{{0,200}}? (?:is|are) not (?:supported|allowed|permitted|valid)\b{_CARRIES_ON}"
+         rf"|{_OPEN}[\w@./'\"`()$-][^\n]{{0,200}}? (?:does|do) not exist\b{_CARRIES_ON}"
+         rf"|{_OPEN}[\w@./'\"`()$-][^\n]{{0,200}}? cannot (?:be used|have|contain|be combined|import|export)\b{_CARRIES_ON}",
          "not supported", "not allowed", "not permitted", "not valid", "not exist", "cannot be used", "cannot have",
          "cannot contain", "cannot be combined", "cannot import", "cannot export",
          priority=3, relative="general", rank=RANK_PHRASE),
