@@ -20,6 +20,7 @@ from bloqr_dagster.build_errors.detectors.rules import (
     network,
     node,
     npm,
+    phrases,
     platform,
     pnpm,
     python,
@@ -33,5 +34,5 @@ from bloqr_dagster.build_errors.detectors.rules import (
 # Order matters only between rules of equal priority matching the same line: earlier wins.
 DETECTORS: tuple[Detector, ...] = tuple(m.DETECTOR for m in (
     generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node, docker,
-    frameworks, lint, shell, ci, platform, general,
+    frameworks, lint, shell, ci, platform, phrases, general,
 ))
