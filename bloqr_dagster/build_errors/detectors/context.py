@@ -73,10 +73,12 @@ KNOWN_TOOLS = {
     "nuxi", "svelte-kit", "remix", "react-router", "gatsby", "hugo", "jekyll", "eleventy", "webpack", "rollup",
     "esbuild", "tsc", "vue-tsc", "svelte-check", "eslint", "prettier", "turbo", "nx", "wrangler", "vercel",
     "netlify", "firebase", "react-scripts", "vue-cli-service", "ng", "parcel", "tsup", "vitest", "jest",
-    "opennextjs-cloudflare", "next-on-pages", "mkdocs", "zola", "cargo", "go",
+    "opennextjs-cloudflare", "next-on-pages", "mkdocs", "zola", "cargo", "go", "aws", "gcloud", "flyctl",
 }
 _DEPLOYERS = {"wrangler": ("deploy", "publish", "pages", "versions"), "vercel": ("deploy", "--prod"),
-              "netlify": ("deploy",), "firebase": ("deploy",), "opennextjs-cloudflare": ("deploy", "upload")}
+              "netlify": ("deploy",), "firebase": ("deploy",), "opennextjs-cloudflare": ("deploy", "upload"),
+              "aws": ("s3", "cloudformation", "deploy", "lambda", "ecs", "amplify", "cloudfront"),
+              "gcloud": ("deploy",), "flyctl": ("deploy",)}
 _ACTIONS = {"actions/checkout": ("clone", ""), "cloudflare/wrangler-action": ("deploy", "wrangler"),
             "cloudflare/pages-action": ("deploy", "wrangler"), "actions/setup-node": ("install", ""),
             "actions/setup-python": ("install", ""), "pnpm/action-setup": ("install", "pnpm"),
@@ -132,7 +134,7 @@ def command_marker(cmd: str, echo: bool) -> Marker | None:
         return Marker("clone" if second in ("clone", "fetch", "checkout", "submodule", "pull") else None, "git", True)
     if first in _DEPLOYERS and any(w in _DEPLOYERS[first] for w in (w.lower() for w in rest[1:])):
         return Marker("deploy", first if first != "opennextjs-cloudflare" else "wrangler", True)
-    if first in ("cd", "sh", "bash", "make", "node", "python", "python3", "docker", "cargo", "go"):
+    if first in ("cd", "sh", "bash", "make", "node", "python", "python3", "docker", "cargo", "go", "aws", "gcloud", "flyctl"):
         return Marker(None, "" if first not in ("docker", "make") else first, True)
     return Marker("build", "next" if first == "next-on-pages" else first, True)
 

@@ -12,11 +12,13 @@ DETECTOR = Detector("ci", "github-actions", (
          r" time|exceeded the (?:build )?time limit|Time limit exceeded|The operation was canceled\."
          r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than"
          r"|Too long with no output|did not finish within the time limit|ran longer than the maximum time"
-         r"|exceeded the maximum allowed time|[Tt]imed out (?:compiling|running) |[Cc]ompilation timed out|still timing out after",
+         r"|exceeded the maximum allowed time|[Tt]imed out (?:compiling|running) |[Cc]ompilation timed out|still timing out after"
+         # Next.js gives up on a page whose static generation kept timing out
+         r"|^Failed to build /[^\n]{0,300}? after \d+ attempts",
          "maximum execution time", "timed out", "exceeded maximum time", "exceeded the max", "exceeded max",
          "time limit", "operation was canceled",
          "no output has been received", "took longer than", "too long with no output", "did not finish within",
-         "ran longer than", "maximum allowed time", "timed out compiling", "timed out running", "timing out",
+         "ran longer than", "maximum allowed time", "timed out compiling", "timed out running", "timing out", "attempts",
          priority=100, tool="auto",
          masks=(mask(r"(runner )(.+?)( has exceeded)", r"\1<RUNNER>\3"),
                 mask(r"(execution time of )\d+(?=\.?\s*$)", r"\1<N>"))),
@@ -49,6 +51,11 @@ DETECTOR = Detector("ci", "github-actions", (
     # Netlify's closing `Failing build: Failed to <step>`: the step's words say the stage
     rule("netlify-failing-build", "build_command_failed", r"^Failing build: Failed to (?!deploy site)\w",
          "failing build", priority=15, tool="netlify", summary=True, relative="general"),
+    # Render's closing line names the step: the build command, or the start command of the deployed service
+    rule("render-exit-build", "build_command_failed", r"^Exited with status \d+ while building your code",
+         "while building your code", priority=16, tool="render", summary=True),
+    rule("render-exit-run", "deploy_command_failed", r"^Exited with status \d+ while running your code",
+         "while running your code", priority=16, tool="render", summary=True),
     rule("ci-summary", "build_command_failed",
          r"^Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
          r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with [1-9]\d*|^!!! Build failed"

@@ -12,7 +12,8 @@ DETECTOR = Detector("docker", "docker", (
          "failed to compute cache key", "copy failed", priority=100),
     rule("docker-auth", "auth_error",
          r"pull access denied|requested access to the resource is denied|unauthorized: authentication required"
-         r"|no basic auth credentials", "pull access denied", "requested access to the resource is denied",
+         r"|no basic auth credentials|Cannot perform an interactive login from a non TTY device",
+         "pull access denied", "requested access to the resource is denied", "interactive login",
          "authentication required", "no basic auth credentials", priority=100),
     # a base image or tag that does not exist
     rule("docker-image-not-found", "dependency_install_failed",

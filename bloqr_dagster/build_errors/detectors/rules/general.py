@@ -118,7 +118,8 @@ def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[t
 _CAUSES = _words((
     (r"(?i)out of memory|heap limit|\boom\b|memory limit|\bENOMEM\b|cannot allocate memory", "out_of_memory"),
     (r"(?i)time ?limit|deadline exceeded|maximum execution time|timed out after \d+ ?(?:min|h)|maximum time of"
-     r"|maximum allowed time|still timing out|timed out (?:compiling|running)|compilation timed out", "timeout"),
+     r"|maximum allowed time|still timing out|timed out (?:compiling|running)|compilation timed out"
+     r"|\btimeout (?:starting|running|exceeded|reached)\b|\b(?:job|build|step|task) timeout\b", "timeout"),
     # a refused connection to this machine is a service the build expected (a database), not the network
     (r"(?i)\bE(?:TIMEDOUT|CONNRESET|AI_AGAIN|NOTFOUND|HOSTUNREACH|NETUNREACH)\b|getaddrinfo"
      r"|\bECONNREFUSED\b(?! (?:127\.\d+\.\d+\.\d+|localhost|\[?::1\]?|0\.0\.0\.0)\b)"
@@ -129,7 +130,11 @@ _CAUSES = _words((
     (r"(?i)unauthori[sz]ed|\bforbidden\b|\b40[13]\b|authenticat|invalid (?:api )?(?:token|credentials|key)"
      r"|not logged in|login required|access denied|api[ _]token|permission denied \(publickey|no existing credentials"
      r"|token is not valid|interactive login|incorrect or missing password|not accessible by integration"
-     r"|permission to \S+ denied|token.{0,60}(?:has been )?(?:deleted|expired|revoked|rolled)|bad credentials", "auth_error"),
+     r"|permission to \S+ denied|token.{0,60}(?:has been )?(?:deleted|expired|revoked|rolled)|bad credentials"
+     r"|trying to log ?in\b|^https?://\S{1,300}: permission denied", "auth_error"),
+    # a git operation a package manager or platform ran for it (uv's `failed to clone into`, yarn's `Failed listing refs`)
+    (r"(?i)failed to clone\b|failed to fetch commit|git operation failed|failed listing refs"
+     r"|could not read (?:username|password) for|\brepository \S{1,200} not found", "clone_failed"),
     (r"(?i)lock ?file.{0,60}(?:out of date|outdated|not up.to.date|out of sync|needs to be updated|would have been"
      r" modified|frozen|mismatch|doesn't match|does not match|had changes)|(?:frozen|immutable).{0,40}lock ?file",
      "lockfile_out_of_sync"),
@@ -139,7 +144,8 @@ _CAUSES = _words((
      r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|\bpackage [\w.]+ does not exist", "module_not_found"),
     (r"(?i)command not found|not found in \$?path|is not recognized as an internal|executable file not found"
      r"|: not found$|\b(?:code|status|with):? 127\b|\(127\)|(?:tool|command|executable|binary) not installed"
-     r"|command [\"'][^\"']{1,80}[\"'] not found", "command_not_found"),
+     r"|command [\"'][^\"']{1,80}[\"'] not found|please install [`'\"]?[\w.-]{1,60}[`'\"]? (?:before continuing|first)\b"
+     r"|\bfailed to spawn\b|\bspawn \S{1,200} ENOENT\b", "command_not_found"),
     (r"(?i)\bnode(?:\.js)? (?:version|v?\d+)[^.]{0,40}(?:not supported|unsupported|required|incompatible)"
      r"|(?:requires|required|unsupported|incompatible) node|\bEBADENGINE\b", "node_version_mismatch"),
     (r"(?i)\bpython (?:version|interpreter|\d)[^.]{0,40}(?:not found|not available|not supported|not installed"
@@ -157,7 +163,7 @@ _CAUSES = _words((
 _ACTIVITIES = _words((
     (r"(?i)\bclon(?:e|ing)\b|\bsubmodule\b|\bcheckout\b|\bgit (?:fetch|pull)\b|fetch-pack", "clone_failed"),
     (r"(?i)\beslint\b|\blint(?:ing|er)?\b|\bstylelint\b", "lint_error"),
-    (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing)?\b", "deploy_command_failed"),
+    (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing|ed)?\b", "deploy_command_failed"),
     (r"(?i)\binstall(?:ing|ation)?\b|\bdependenc(?:y|ies)\b|\bpeer dep|\bregistry\b|\btarball\b|no matching version"
      r"|\bwheel\b|\brequirements?\b|could not find a version|locate package|installation candidate"
      r"|preparing metadata|getting requirements to build|\bsetup\.py\b|compatible versions?\b",
@@ -196,10 +202,12 @@ def cause_category(clean: str) -> str | None:
 # A command named in the line: docker's `process "/bin/sh -c X"`, `Command "X"`, `command 'X'`.
 _NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript|[Ff]ailed to run) (?:"(?:/bin/(?:ba)?sh -c )?([^"]{1,200})"|'([^']{1,200})'"""
                             r"|`([^`]{1,200})`)|[Cc]ommand failed with exit code \d+: ([^\n]{1,200})"
+                            # cargo/uv's `process didn't exit successfully: `x``, CodeBuild's `Error while executing command: x`
+                            r"|didn't exit successfully: `([^`]{1,200})|[Ee]rror while executing command: ([^\n]{1,200})"
                             r"|\bERROR \[[^\]]{1,60}\] RUN ([^\n]{1,200})|executor failed running \[/bin/(?:ba)?sh -c ([^\]]{1,200})")
 
 
-_COMMAND_WORDS = ("ommand", "process", "cript", "ailed to run", "] RUN ", "executor failed")
+_COMMAND_WORDS = ("ommand", "process", "cript", "ailed to run", "] RUN ", "executor failed", "exit successfully")
 
 
 def command_category(clean: str) -> str | None:

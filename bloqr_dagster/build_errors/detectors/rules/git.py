@@ -28,7 +28,7 @@ DETECTOR = Detector("git", "git", (
          "submodule path", priority=100, masks=(mask(r"'[^']*'", "'<PATH>'"),)),
     rule("git-clone-failed", "clone_failed",
          r"fatal: could not read (?:Username|Password) for|fatal: repository '[^']*' not found"
-         r"|\bRepository not found\.?|Permission denied \(publickey|correct access rights"
+         r"|\bRepository not found\.?|^(?:remote: )?Repository \S{1,200} not found|Permission denied \(publickey|correct access rights"
          r"|fatal: Could not read from remote repository|fatal: Authentication failed for"
          r"|Failed to clone '[^']+'|fatal: clone of '[^']+' into submodule path|Fetched in submodule path"
          r"|fatal: reference is not a tree|does not allow request for unadvertised object"
@@ -37,7 +37,7 @@ DETECTOR = Detector("git", "git", (
          r"|error: pathspec .+ did not match|smudge filter lfs failed|Failed to clone remote template"
          r"|Command 'git [^']*' failed with exit code|The process '[^']*/git(?:\.exe)?' failed with exit code"
          r"|fatal: Remote branch \S+ not found|fatal: Needed a single revision|unable to checkout",
-         "fatal:", "repository not found", "publickey", "access rights", "failed to clone", "unadvertised",
+         "fatal:", "repository not found", "not found", "publickey", "access rights", "failed to clone", "unadvertised",
          "host key verification", "pathspec", "lfs failed", "command 'git", "/git'",
          "git.exe'", "submodule", "unable to checkout", priority=100,
          masks=(mask(r"(Failed to clone )'[^']+'", r"\1'<SUBMODULE>'"),

@@ -38,10 +38,15 @@ DETECTOR = Detector("platform", "platform", (
          r"|Service Unavailable)|runner\b.{0,80} lost communication with the server|(?:runner|agent) has received a "
          r"shutdown signal|\(system failure\)|^ERROR: Preparation failed|\(Error Type: Disconnect\)"
          r"|error occurred while provisioning resources|api\.error\.internal_server|\[code: (?:10002|8000000)\]"
-         r"|recent account payments have failed|Internal error during \"",
+         r"|recent account payments have failed|Internal error during \""
+         # a go-swagger API client's 5xx (Netlify's deploy API: `[PUT /deploys/{id}/files/x][500] uploadDeployFile`)
+         r"|\]\[5\d\d\] \w"
+         # a CI runner's own error log (syslog `gitlab-runner[8726]: ... level=error`)
+         r"|\b(?:gitlab-runner|gitlab-ci-multi-runner|Runner\.Worker|Runner\.Listener)\[\d{1,8}\]: [^\n]{0,200}?level=(?:error|fatal)\b",
          "internal error", "unexpected error", "unknown error", "internal server error", "httperror",
          "lost communication", "shutdown signal", "system failure", "preparation failed", "error type: disconnect",
          "provisioning resources", "internal_server", "[code: 10002]", "[code: 8000000]", "account payments",
+         "][5", "level=error", "level=fatal",
          priority=90, tool="auto"),
     rule("platform-install-stage", "dependency_install_failed",
          r"^Failed: error occurred while installing tools or dependencies", "failed:", priority=10,
@@ -50,7 +55,8 @@ DETECTOR = Detector("platform", "platform", (
          r"^Failed: (?:error occurred while (?:running deploy command|publishing|deploying)|deploy command exited)",
          "failed:",
          priority=10, summary=True),
-    rule("platform-clone-stage", "clone_failed", r"^Failed: (?:error occurred while |unable to )?clon", "failed:",
+    rule("platform-clone-stage", "clone_failed", r"^Failed: (?:error occurred while |unable to )?clon"
+         r"|^Failed: [^\n]{0,80}\b(?:repository submodules|source repo|(?:the |your )?repository)\b", "failed:",
          priority=10, summary=True),
     # any other `Failed: ...` of the platform (`Failed: generating Pages Functions failed`): its stage's
     rule("platform-failed-stage", "build_command_failed", r"^Failed: \S", "failed:", priority=9, summary=True,

@@ -10,13 +10,22 @@ DETECTOR = Detector("shell", "sh", (
          r"\b(?:ba|da|z)?sh: (?:line )?\d+: [^\s:]+: (?:command )?not found|\.sh: line \d+: [^\s:]+: No such file or directory$|\b(?:ba|da|z)?sh: [^\s:]+: not found$|(?<![^\s:])[^\s:]+: command not found"
          r"|\bcommand not found: |is not recognized as an internal or external command|exited \(127\)"
          r"|exit (?:code|status):? 127\b|exited with (?:code )?127\b|\benv: .\S+.: No such file or directory|\bnot found in \$?PATH"
-         r"|could not determine executable to run", "not found", "not recognized", "(127)", "code 127",
+         r"|could not determine executable to run"
+         # the shell could not start the command line it was given (`sh: cross-env NODE_ENV=x webpack: No such
+         # file or directory`); netlify-cli's `Failed running command: x. Please verify 'x' exists`; mise/asdf's
+         # `Missing tool version: core:bun@1.2.18`
+         r"|^(?:/[\w/]*/)?(?:ba|da|z)?sh: [^:\n]{1,300}: No such file or directory$"
+         r"|Failed running command: [^\n]{1,300}Please verify '[^']{1,100}' exists|^Missing tool version: ",
+         "failed running command", "missing tool version", "not found", "not recognized", "(127)", "code 127",
          "status 127", "code: 127", "with 127", "status: 127", "env:", "could not determine executable", "no such file", priority=100,
          masks=(mask(r"(:\s(?:line \d+: |\d+: )?|^In \S+ - |- )([^\s:]+)(: (?:command )?not found)",
                      r"\1<COMMAND>\3"),
                 mask(r"(command not found: )\S+", r"\1<COMMAND>"),
                 mask(r"'[^']+'( is not recognized)", r"'<COMMAND>'\1"),
                 mask(r"(env: ).\S+.", r"\1'<COMMAND>'"))),
+    # rsync copies a build to its host (GitHub Actions and CI deploy steps): its failures are the deploy's
+    rule("rsync-failed", "deploy_command_failed", r"^rsync: [^\n]{0,300}? failed: |^rsync error: ", "rsync",
+         priority=100, tool="rsync", masks=(mask(r'"[^"]*"', '"<PATH>"'),)),
     rule("tar-output-missing", "build_output_missing", r"^tar: [^:]{1,300}: Cannot (?:open|stat): No such file or directory",
          "tar: ", priority=100, tool="tar", masks=(mask(r"^tar: [^:]{1,300}:", "tar: <PATH>:"),)),
     rule("shell-permission-denied", "build_command_failed",
