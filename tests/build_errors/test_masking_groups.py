@@ -42,3 +42,32 @@ def test_group_masks(line: str, group: str) -> None:
 
 def test_scrub_keeps_ports_but_masks_the_ip() -> None:
     assert scrub("connect ETIMEDOUT 172.16.4.20:443") == "connect ETIMEDOUT <IP>:443"
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        # `v20.1.0` and `20.1.0` are one version
+        ("Found: v20.11.1", "Found: <VERSION>"),
+        ('npm ERR! notsup Actual: {"npm":"10.2.0","node":"v21.0.0"}', 'npm ERR! notsup Actual: {"npm":"<VERSION>","node":"<VERSION>"}'),
+        # a line:column after a blank (a reporter's column, after a file name)
+        ("[ error ] ./src/pages/index.tsx 12:4", "[ error ] <FILE> <LINE>:<COL>"),
+    ],
+)
+def test_group_versions_and_positions(line: str, group: str) -> None:
+    assert scrub(normalise(line)) == group
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        # docker's elapsed seconds without the step number, a bare clock before a message
+        ("1.204 npm ERR! code E404", "npm ERR! code E404"),
+        ("12.5   E: Unable to locate package libfoo", "E: Unable to locate package libfoo"),
+        ("07:15:42 make: *** [all] Error 2", "make: *** [all] Error 2"),
+    ],
+)
+def test_clean_line_drops_elapsed_and_clock_prefixes(raw: str, message: str) -> None:
+    from bloqr_dagster.build_errors.detectors.masking import clean_line
+
+    assert clean_line(raw) == message

@@ -37,11 +37,12 @@ _PREFIX_RE = re.compile(
     r"""^(?:[ \t]*(?:
         \d{4}-\d\d-\d\d[T\ ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?
             (?:[ \t]+\[(?:ERROR|FATAL|INFO|DEBUG|NOTICE|TRACE)\](?=\s))?  # `[WARN]` stays: never an error
-      | \d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\ ?[AP]M)?(?=[ \t]*\||\t|\ \ |:\ ):?
+      | \d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\ ?[AP]M)?(?=[ \t]*\||\t|\ \ |:\ |\ [A-Za-z]):?
       | \d{1,6}(?:\.\d+)?(?=\ \|\ )
       | \[\ *\d+s\]
       | \#\d+\ \d+(?:\.\d+)?(?=\ )
       | \d{1,4}\.\d\d(?=\ [A-Z@\[<])
+      | \d{1,4}\.\d{1,3}(?=\ {1,3}(?:(?:npm|yarn|pnpm|bun|sh|bash|error|warning|ERROR|Temporary|Could|Cannot)\b|E:|W:|Err:))
       | Step\ \#\d+(?:\ -\ "[^"]*")?:
       | remote:
       | \d+(?=\ (?:verbose|verb|info|silly|http|timing|error|warn|notice)\ )
@@ -176,7 +177,7 @@ _STRUCTURAL = r"""
 |(?P<hex0x>\b0x[0-9a-fA-F]+\b)
 |(?P<shortsha>\b(?=[0-9a-f]{0,11}[a-f])(?=[0-9a-f]{0,11}\d)[0-9a-f]{7,12}\b)
 |(?P<errno>\berrno\s+-?\d+)
-|(?P<linecol>(?:(?<=[Ll]ine\ )|^)\d{1,6}:\d{1,5}(?=:?\s))
+|(?P<linecol>(?:(?<=[Ll]ine\ )|(?<=\s)|^)\d{1,6}:\d{1,5}(?=:?\s|$))
 |(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\])
 |(?P<exit>(?i:\b(?:exit(?:ed)?(?:\s+with)?(?:\s+error)?(?:\s+code|\s+status)?|error\s+code|with\s+code
     |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
@@ -574,10 +575,8 @@ def _structural(m: re.Match[str]) -> str:
     if kind == "kwver":
         word = re.match(r"[A-Za-z.]+\s+", text)
         return (word.group(0) if word else "") + "<VERSION>"
-    if kind == "version":
-        return ("v" if text.startswith("v") else "") + "<VERSION>"
-    if kind == "vshort":
-        return "v<VERSION>"
+    if kind in ("version", "vshort"):  # `v18.5.0` and `18.5.0` are the same version
+        return "<VERSION>"
     if kind == "num":
         return "<NUM>"
     if kind == "int":
