@@ -71,3 +71,19 @@ def test_clean_line_drops_elapsed_and_clock_prefixes(raw: str, message: str) -> 
     from bloqr_dagster.build_errors.detectors.masking import clean_line
 
     assert clean_line(raw) == message
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        # a bare extension names a file type and stays; a file name is masked
+        ('No loader is configured for ".less" files: theme/main.less', 'No loader is configured for ".less" files: <FILE>'),
+        ("add a new declaration (.d.ts) file", "add a new declaration (.d.ts) file"),
+        ("Instead, import the .wasm module directly", "Instead, import the .wasm module directly"),
+        ("failed to load .eslintrc.cjs", "failed to load <FILE>"),
+        # pnpm's manifest names are fixed file names
+        ("No package.json (or package.yaml, or package.json5) was found", "No package.json (or package.yaml, or package.json5) was found"),
+    ],
+)
+def test_group_file_types(line: str, group: str) -> None:
+    assert scrub(normalise(line)) == group

@@ -165,7 +165,7 @@ _STRUCTURAL = r"""
 |(?P<relfile>(?<![\w/.@~-])(?=[\w.@+~\[\]-]*+/)(?:\.{1,2}/)*(?:[\w.@+~\[\]-]+/)+[\w.@+~\[\]-]*\.[A-Za-z]\w{0,9}
     (?P<rloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
 |(?P<reldir>(?<![\w/.@~-])(?=[\w.~\[\]-]*+/)(?:(?:\.{1,2}/)+[\w.~\[\]-]+|[\w.~-]+(?:/[\w.~\[\]-]+){2,})/?(?![\w]))
-|(?P<barefile>(?<![\w/.@~-])(?P<bname>[\w+~-]*+(?:\.[\w+~-]++)*?\.(?:d\.ts|[cm]?[jt]sx?|vue|svelte|astro|css|scss|sass|less
+|(?P<barefile>(?<![\w/.@~-])(?!\.d\.ts(?![\w.])|\.[\w+~-]++(?![\w+~.-]))(?P<bname>[\w+~-]*+(?:\.[\w+~-]++)*?\.(?:d\.ts|[cm]?[jt]sx?|vue|svelte|astro|css|scss|sass|less
     |html?|json5?|jsonc|toml|ya?ml|mdx?|py|rb|go|rs|lock|lockb|txt|wasm|map|sh|ps1|cfg|ini|xml|php))
     (?P<bloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
 |(?P<host>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?![\w.-])(?P<port>:\d{1,5})?)
@@ -396,7 +396,7 @@ def _may_hold_private(text: str) -> bool:
 _KEEP_EXIT_CODES = {"126", "127", "128", "134", "137", "139", "143"}  # 128: git's fatal error
 _KEEP_BARE_FILES = {
     "package.json", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "pnpm-workspace.yaml",
-    "yarn.lock", "bun.lock", "bun.lockb", "wrangler.toml", "wrangler.json", "wrangler.jsonc",
+    "package.yaml", "package.json5", "yarn.lock", "bun.lock", "bun.lockb", "wrangler.toml", "wrangler.json", "wrangler.jsonc",
     "tsconfig.json", "jsconfig.json", "requirements.txt", "runtime.txt", "pyproject.toml", "netlify.toml",
     "vercel.json", "go.mod", "cargo.toml", ".nvmrc", ".node-version", ".tool-versions", ".npmrc",
     ".yarnrc.yml", "gemfile.lock", "index.html", "node.js", "next.js", "nuxt.js", "vue.js", "react.js",
