@@ -37,11 +37,12 @@ _PREFIX_RE = re.compile(
     r"""^(?:[ \t]*(?:
         \d{4}-\d\d-\d\d[T\ ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?
             (?:[ \t]+\[(?:ERROR|FATAL|INFO|DEBUG|NOTICE|TRACE)\](?=\s))?  # `[WARN]` stays: never an error
-      | \d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\ ?[AP]M)?(?=[ \t]*\||\t|\ \ |:\ ):?
+      | \d{1,2}:\d\d:\d\d(?:\.\d+)?(?:\ ?[AP]M)?(?=[ \t]*\||\t|\ \ |:\ |\ [A-Za-z]):?
       | \d{1,6}(?:\.\d+)?(?=\ \|\ )
       | \[\ *\d+s\]
       | \#\d+\ \d+(?:\.\d+)?(?=\ )
       | \d{1,4}\.\d\d(?=\ [A-Z@\[<])
+      | \d{1,4}\.\d{1,3}(?=\ {1,3}(?:(?:npm|yarn|pnpm|bun|sh|bash|error|warning|ERROR|Temporary|Could|Cannot)\b|E:|W:|Err:))
       | Step\ \#\d+(?:\ -\ "[^"]*")?:
       | remote:
       | \d+(?=\ (?:verbose|verb|info|silly|http|timing|error|warn|notice)\ )
@@ -145,7 +146,7 @@ _PRIVATE = r"""
 |(?P<ipv6>(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}
     |(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){0,5})?
     |::(?:[fF]{4}:)?[0-9a-fA-F]{0,4}(?::[0-9a-fA-F]{1,4}){0,5})(?![\w:]))
-|(?P<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d))
+|(?P<ipv4>(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)(?P<ipv4_p>:\d{1,5}(?!\w))?)
 |(?P<winuser>(?i:[A-Za-z]:[\\/]{1,2}(?:Users|Documents\ and\ Settings)[\\/]{1,2})(?!<)
     (?:[^\\/\s'"`<>|]++(?:\ [^\\/\s'"`<>|]++){0,3}+(?=[\\/])|[^\\/\s'"`<>|,;()]*+)[^\s'"`<>|,;()]*+)
 |(?P<winpath>(?<![\w])[A-Za-z]:[\\/][^\s'"`<>|,;()]*|\\\\[\w.$-]+\\[^\s'"`<>|,;()]*)
@@ -164,17 +165,19 @@ _STRUCTURAL = r"""
 |(?P<relfile>(?<![\w/.@~-])(?=[\w.@+~\[\]-]*+/)(?:\.{1,2}/)*(?:[\w.@+~\[\]-]+/)+[\w.@+~\[\]-]*\.[A-Za-z]\w{0,9}
     (?P<rloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
 |(?P<reldir>(?<![\w/.@~-])(?=[\w.~\[\]-]*+/)(?:(?:\.{1,2}/)+[\w.~\[\]-]+|[\w.~-]+(?:/[\w.~\[\]-]+){2,})/?(?![\w]))
-|(?P<barefile>(?<![\w/.@~-])(?P<bname>[\w+~-]*+(?:\.[\w+~-]++)*?\.(?:d\.ts|[cm]?[jt]sx?|vue|svelte|astro|css|scss|sass|less
+|(?P<barefile>(?<![\w/.@~-])(?!\.d\.ts(?![\w.])|\.[\w+~-]++(?![\w+~.-]))(?P<bname>[\w+~-]*+(?:\.[\w+~-]++)*?\.(?:d\.ts|[cm]?[jt]sx?|vue|svelte|astro|css|scss|sass|less
     |html?|json5?|jsonc|toml|ya?ml|mdx?|py|rb|go|rs|lock|lockb|txt|wasm|map|sh|ps1|cfg|ini|xml|php))
     (?P<bloc>:\d+(?::\d+)?|\(\d+,\d+\))?(?![\w/]))
 |(?P<host>(?<![\w.@/-])(?i:[a-z0-9][a-z0-9-]*+(?:\.[a-z0-9-]++)*?\.(?:%TLDS%))(?![\w.-])(?P<port>:\d{1,5})?)
+|(?P<portnum>(?<![\w-])(?i:port)(?:\s*=\s*|\s+)\d{1,5}(?![\w.]))
+|(?P<qcommand>(?:(?<=[Cc]ommand\ )|(?<=[Pp]rocess\ )|(?<=[Ff]ailed\ to\ run\ ))(?:"(?!<|/[^"\s]*+")[^"\n]{1,300}"|'(?!<|/[^'\s]*+')[^'\n]{1,300}'|`(?!<|/[^`\s]*+`)[^`\n]{1,300}`))
 |(?P<pidhex>\[\d+:(?:0x[0-9a-fA-F]+|[0-9A-F]{8,16})\])
 |(?P<parenloc>\(\d{1,6}[,:]\d{1,5}\))
 |(?P<nodepid>\((?:node|bun|deno):\d+\))
 |(?P<hex0x>\b0x[0-9a-fA-F]+\b)
 |(?P<shortsha>\b(?=[0-9a-f]{0,11}[a-f])(?=[0-9a-f]{0,11}\d)[0-9a-f]{7,12}\b)
 |(?P<errno>\berrno\s+-?\d+)
-|(?P<linecol>(?:(?<=[Ll]ine\ )|^)\d{1,6}:\d{1,5}(?=:?\s))
+|(?P<linecol>(?:(?<=[Ll]ine\ )|(?<=\s)|^)\d{1,6}:\d{1,5}(?=:?\s|$))
 |(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\])
 |(?P<exit>(?i:\b(?:exit(?:ed)?(?:\s+with)?(?:\s+error)?(?:\s+code|\s+status)?|error\s+code|with\s+code
     |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
@@ -189,14 +192,14 @@ _STRUCTURAL = r"""
     |`[A-Za-z_$][\w$]*+(?:\.[A-Za-z_$][\w$]*+)*+`)
     |'[A-Za-z_$][\w$]*+'(?=\s++(?:is|are)\s++(?:defined|declared|assigned|not\ defined|possibly|never|already|missing)))
 |(?P<qtype>(?<=[Tt]ype\ )(?:'(?!<)[^'\n]{1,200}'|"(?!<)[^"\n]{1,200}"))
-|(?P<qmodule>(?:(?<=[Mm]odule\ )|(?<=resolve\ )|(?<=[Pp]ackage\ ))(?:'(?!<)[^'\s]{1,200}'|"(?!<)[^"\s]{1,200}"))
+|(?P<qmodule>(?:(?<=[Mm]odule\ )|(?<=resolve\ )|(?<=[Pp]ackage\ ))(?:'(?!<|/)[^'\s]{1,200}'|"(?!<|/)[^"\s]{1,200}"))
 |(?P<qrange>"[\^~<>=*\s]*+v?\d[\w.*]*+(?:\s*+(?:\|\||-|,)?\s*+[\^~<>=]*+\s*+v?\d[\w.*]*+)*+")
 |(?P<range>(?<![\w.\-])(?:[\^~]|[<>]=?)\s?v?\d[\w.*]*)
 |(?P<kwver>(?i:\b(?:python|node(?:\.js|js)?|npm|pnpm|yarn|bun|ruby|go|java|php|deno)(?:\s+version)?
     (?:\s+(?:set\s+to|is))?\s+)v?\d+(?:\.[\dx]+)*(?!\w|\.\w))
 |(?P<version>(?<![\w.])v?\d+(?:\.\d+){2,3}(?:-(?:alpha|beta|rc|canary|next|pre|dev|preview|nightly)[\w.]*)?
     (?!\w|\.\w))
-|(?P<vshort>(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w))
+|(?P<vshort>(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w|::))
 |(?P<num>(?<![\w.])\d+(?:,\d{3})*\.\d+(?!\w|\.\w))
 |(?P<httpcode>(?:(?<=ERR!\ )|(?<=error\ )|(?<=Error\ )|(?<=http\ )|(?<=GET\ )|(?<=PUT\ )|(?<=POST\ )
     |(?<=HEAD\ )|(?<=PATCH\ )|(?<=DELETE\ )|(?<=error:\ )|(?<=-\ )|(?<=returned\ a\ )|(?<=status:\ )
@@ -218,7 +221,7 @@ _GUARD = r"(?=\S)(?:(?<!\w)|(?!\w))"
 _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"<", ("ph",)),
     (r"/", ("unixuser", "apipath", "abspath")),
-    (r"['\"`]", ("qident", "qtype", "qmodule", "qrange")),
+    (r"['\"`]", ("qcommand", "qident", "qtype", "qmodule", "qrange")),
     (r"[\[(]", ("pidhex", "parenloc", "nodepid", "keep")),
     (r"[~\\^<>-]", ("pemkey", "flagsecret", "wname", "longtoken", "home", "winpath", "range")),
     (r"[.@]", ("pkgver", "relfile", "reldir", "barefile")),
@@ -234,7 +237,7 @@ _SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"[A-Za-z_](?=[\w-]*?\d)", ("knowntoken", "integrity", "uuid", "hexlong", "longtoken", "b64", "ipv6", "shortsha",
                                "version", "vshort")),
     (r"[A-Za-z_]", ("knowntoken", "authhdr", "cookie", "bearer", "secret", "dbuser", "acctkv", "zonekv", "wname", "wquoted",
-                   "wverb", "errno", "keep", "exit", "kwver")),
+                   "wverb", "errno", "keep", "exit", "kwver", "portnum")),
     # An IPv6 address whose first group has no digit (`dead:beef::1`).
     (r"[A-Fa-f](?=[0-9A-Fa-f]{0,3}:)", ("ipv6",)),
     # A random-looking value right after `=` or `:` (`FOO=AbC...`, `"id":"AbC..."`).
@@ -267,7 +270,7 @@ _DIGIT_CLUSTERS: tuple[tuple[tuple[str, ...], str], ...] = (
 _WORD_FIRST_LETTERS = {
     "knowntoken": "gxAynphdSslfrwc", "authhdr": "aApPxX", "cookie": "cCsS", "bearer": "bBtT", "dbuser": "uUrR", "acctkv": "aA",
     "zonekv": "zZ", "wname": "n", "wquoted": "wWsS", "wverb": "UPD",
-    "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD",
+    "errno": "e", "keep": "c", "exit": "eEwWsScC", "kwver": "pPnNyYbBrRgGjJdD", "portnum": "pP",
 }
 _SECRET_NEEDS = r"""(?<![\w.-])[\w.-]++["']?\s*[:=]"""
 
@@ -390,10 +393,10 @@ def _may_hold_private(text: str) -> bool:
     return any(map(text.lower().__contains__, _PRIVATE_WORDS))
 
 
-_KEEP_EXIT_CODES = {"126", "127", "134", "137", "139", "143"}
+_KEEP_EXIT_CODES = {"126", "127", "128", "134", "137", "139", "143"}  # 128: git's fatal error
 _KEEP_BARE_FILES = {
     "package.json", "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "pnpm-workspace.yaml",
-    "yarn.lock", "bun.lock", "bun.lockb", "wrangler.toml", "wrangler.json", "wrangler.jsonc",
+    "package.yaml", "package.json5", "yarn.lock", "bun.lock", "bun.lockb", "wrangler.toml", "wrangler.json", "wrangler.jsonc",
     "tsconfig.json", "jsconfig.json", "requirements.txt", "runtime.txt", "pyproject.toml", "netlify.toml",
     "vercel.json", "go.mod", "cargo.toml", ".nvmrc", ".node-version", ".tool-versions", ".npmrc",
     ".yarnrc.yml", "gemfile.lock", "index.html", "node.js", "next.js", "nuxt.js", "vue.js", "react.js",
@@ -487,7 +490,8 @@ def _private(m: re.Match[str]) -> str | None:
     if kind == "ipv6":
         return "<IP>" if text.count(":") >= 2 and text != "::" else text
     if kind == "ipv4":
-        return "<IP>" if all(int(o) <= 255 for o in text.split(".")) else text
+        ip, colon, port = text.partition(":")  # the scrub keeps a port, the group masks it (_group_token)
+        return ("<IP>" + colon + port) if all(int(o) <= 255 for o in ip.split(".")) else text
     if kind in ("abspath", "unixuser"):
         loc = m.group(("aloc" if kind == "abspath" else "uloc") + sfx)
         return ("<FILE>" if loc else "<PATH>") + _loc(loc)
@@ -536,6 +540,10 @@ def _structural(m: re.Match[str]) -> str:
         return text[: text.index(":")] + ":<PID>)"
     if kind == "hex0x":
         return "<HEX>"
+    if kind == "portnum":  # `port 443`, `port=5432`: the word and its separator stay
+        return text.rstrip("0123456789") + "<PORT>"
+    if kind == "qcommand":  # `Command "npm run build" exited`, `process "/bin/sh -c x" did not complete`
+        return text[0] + "<COMMAND>" + text[0]
     if kind == "shortsha":
         return "<SHA>"
     if kind in ("keep", "httpcode"):  # fixed codes that name the error kind
@@ -567,10 +575,8 @@ def _structural(m: re.Match[str]) -> str:
     if kind == "kwver":
         word = re.match(r"[A-Za-z.]+\s+", text)
         return (word.group(0) if word else "") + "<VERSION>"
-    if kind == "version":
-        return ("v" if text.startswith("v") else "") + "<VERSION>"
-    if kind == "vshort":
-        return "v<VERSION>"
+    if kind in ("version", "vshort"):  # `v18.5.0` and `18.5.0` are the same version
+        return "<VERSION>"
     if kind == "num":
         return "<NUM>"
     if kind == "int":
@@ -580,7 +586,11 @@ def _structural(m: re.Match[str]) -> str:
 
 def _group_token(m: re.Match[str]) -> str:
     out = _private(m)
-    return out if out is not None else _structural(m)
+    if out is None:
+        return _structural(m)
+    if out.startswith("<IP>:"):
+        return "<IP>:<PORT>"
+    return out
 
 
 def _privacy_token(m: re.Match[str]) -> str:

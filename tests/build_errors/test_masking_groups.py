@@ -1,0 +1,89 @@
+"""Grouping normaliser: general masking rules for commands, ports and C++ namespaces (groups helper)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bloqr_dagster.build_errors.detectors.masking import normalise, scrub
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        # a quoted command after `command` / `process` / `failed to run` is the build's own command
+        ('Error: Command "pnpm run generate" exited with 2', 'Error: Command "<COMMAND>" exited with <CODE>'),
+        ("The command '/bin/bash -lc make dist' returned a non-zero code: 3",
+         "The command '<COMMAND>' returned a non-zero code: <CODE>"),
+        ('failed to solve: process "/bin/sh -c pnpm i --prod" did not complete successfully: exit code: 1',
+         'failed to solve: process "<COMMAND>" did not complete successfully: exit code: <CODE>'),
+        ('Failed to run "poetry install --no-root"', 'Failed to run "<COMMAND>"'),
+        # a bare absolute path after `process` stays a path
+        ("Error: The process '/usr/local/bin/hg' failed with exit code 255",
+         "Error: The process '<PATH>' failed with exit code <CODE>"),
+        # ports after an IP address and after the word port
+        ("Error: connect ECONNREFUSED 10.1.2.3:6379", "Error: connect ECONNREFUSED <IP>:<PORT>"),
+        ("ssh: connect to host example.org port 2222: Connection refused",
+         "ssh: connect to host <HOST> port <PORT>: Connection refused"),
+        ("HTTPSConnectionPool(host='files.example.net', port=8443): Max retries exceeded",
+         "HTTPSConnectionPool(host='<HOST>', port=<PORT>): Max retries exceeded"),
+        # `v8::` is V8's C++ namespace, not a version
+        ("3: 0xa1b2c3 v8::internal::Heap::CollectGarbage(v8::internal::AllocationSpace) [node]",
+         "<N>: <HEX> v8::internal::Heap::CollectGarbage(v8::internal::AllocationSpace) [node]"),
+        # an absolute path quoted after `module` is a path, a bare specifier a module
+        ("Error: Cannot find module '/srv/app/dist/server.mjs'", "Error: Cannot find module '<PATH>'"),
+        ("Error: Cannot find module 'left-pad'", "Error: Cannot find module '<MODULE>'"),
+        # git's fatal exit status names the failure and stays
+        ("Git fetch failed with exit code 128", "Git fetch failed with exit code 128"),
+    ],
+)
+def test_group_masks(line: str, group: str) -> None:
+    assert scrub(normalise(line)) == group
+
+
+def test_scrub_keeps_ports_but_masks_the_ip() -> None:
+    assert scrub("connect ETIMEDOUT 172.16.4.20:443") == "connect ETIMEDOUT <IP>:443"
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        # `v20.1.0` and `20.1.0` are one version
+        ("Found: v20.11.1", "Found: <VERSION>"),
+        ('npm ERR! notsup Actual: {"npm":"10.2.0","node":"v21.0.0"}', 'npm ERR! notsup Actual: {"npm":"<VERSION>","node":"<VERSION>"}'),
+        # a line:column after a blank (a reporter's column, after a file name)
+        ("[ error ] ./src/pages/index.tsx 12:4", "[ error ] <FILE> <LINE>:<COL>"),
+    ],
+)
+def test_group_versions_and_positions(line: str, group: str) -> None:
+    assert scrub(normalise(line)) == group
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        # docker's elapsed seconds without the step number, a bare clock before a message
+        ("1.204 npm ERR! code E404", "npm ERR! code E404"),
+        ("12.5   E: Unable to locate package libfoo", "E: Unable to locate package libfoo"),
+        ("07:15:42 make: *** [all] Error 2", "make: *** [all] Error 2"),
+    ],
+)
+def test_clean_line_drops_elapsed_and_clock_prefixes(raw: str, message: str) -> None:
+    from bloqr_dagster.build_errors.detectors.masking import clean_line
+
+    assert clean_line(raw) == message
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        # a bare extension names a file type and stays; a file name is masked
+        ('No loader is configured for ".less" files: theme/main.less', 'No loader is configured for ".less" files: <FILE>'),
+        ("add a new declaration (.d.ts) file", "add a new declaration (.d.ts) file"),
+        ("Instead, import the .wasm module directly", "Instead, import the .wasm module directly"),
+        ("failed to load .eslintrc.cjs", "failed to load <FILE>"),
+        # pnpm's manifest names are fixed file names
+        ("No package.json (or package.yaml, or package.json5) was found", "No package.json (or package.yaml, or package.json5) was found"),
+    ],
+)
+def test_group_file_types(line: str, group: str) -> None:
+    assert scrub(normalise(line)) == group
