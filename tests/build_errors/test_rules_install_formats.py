@@ -99,13 +99,13 @@ CASES = [
      "Please choose a compatible version or loosen the python constraint specified in the pyproject.toml file."),
     # network failures of any installer
     ("ReadTimeoutError: HTTPSConnectionPool(host='pypi.org', port=443): Read timed out.", "network_error",
-     "ReadTimeoutError: HTTPSConnectionPool(host='<HOST>', port=<N>): Read timed out."),
+     "ReadTimeoutError: HTTPSConnectionPool(host='<HOST>', port=<PORT>): Read timed out."),
     ('Get "https://ghcr.io/v2/": dial tcp: lookup ghcr.io on 127.0.0.53:53: server misbehaving', "network_error",
-     'Get "<URL>": dial tcp: lookup <HOST> on <IP>:<N>: server misbehaving'),
+     'Get "<URL>": dial tcp: lookup <HOST> on <IP>:<PORT>: server misbehaving'),
     ("Caused by: error sending request for url (https://pypi.org/simple/flask/)", "network_error",
      "Caused by: error sending request for url (<URL>)"),
     ("ssh: connect to host gitlab.com port 22: Operation timed out", "network_error",
-     "ssh: connect to host <HOST> port <N>: Operation timed out"),
+     "ssh: connect to host <HOST> port <PORT>: Operation timed out"),
     ("Err:4 http://archive.ubuntu.com/ubuntu jammy-updates InRelease", "network_error", "Err:<N> <URL> <SUITE>"),
     ("! Failed to download Node.js distribution", "network_error", "! Failed to download Node.js distribution"),
     # apt, Bundler, Composer
