@@ -74,3 +74,11 @@ def test_cache_memory_is_bounded(fresh_cache) -> None:
     assert len(cache.young) < 100 and len(cache.old) < 110
     long_line = "npm ERR! code ETIMEDOUT " + "y" * 1000
     assert cache.lookup([long_line])[0] is not False and long_line not in cache.young
+
+
+def test_esbuild_source_diagnostic_alone_is_esbuilds_and_other_bundle_errors_stay_wranglers() -> None:
+    for line in ('✘ [ERROR] Unexpected "<<" in JSX', '  ✘ [ERROR] No loader is configured for ".node" files: a.node',
+                 '✘ [ERROR] Expected ")" but found "{"'):
+        assert [(e.tool, e.error_code) for e in diagnose(line).errors] == [("esbuild", "build_command_failed")], line
+    assert diagnose("✘ [ERROR] Build failed with 2 errors:").primary.error_code == "wrangler_error"
+    assert diagnose("✘ [ERROR] Unexpected external import of \"node:fs\".").primary.error_code == "wrangler_error"

@@ -100,7 +100,8 @@ class Scanner:
         stage = self.stage
         if tool is None:
             if esbuild:
-                tool = self.tool or ("esbuild" if stage in ("install", "build") else "wrangler")
+                tool = self.tool or ("esbuild" if stage in ("install", "build") or (stage is None and esbuild == "source")
+                                     else "wrangler")
             else:  # a shared format
                 tool = self.tool or (rules.tools[idx] if rules.tools[idx] != "auto" else "unknown")
         if code is None:

@@ -33,6 +33,14 @@ _LINE_CACHE_GENERATION = 32768
 
 # esbuild's diagnostics, printed by every tool that bundles with it (wrangler, vite, astro, ...).
 _ESBUILD_FORMAT = re.compile(r"^(?:✘|X|×) \[ERROR\]|^\S+:\d+:\d+: ERROR: ")
+# esbuild's own diagnostics of the source it parses (syntax, JSX, loaders, target features): whoever
+# drives esbuild, these say the code does not build. With no tool running and no stage known they are
+# esbuild's; other `✘ [ERROR]` lines of an unknown context stay wrangler's (its config, API, limits).
+_ESBUILD_SOURCE = re.compile(
+    r"\[ERROR\] (?:Expected [^\n]{1,80}? but found |Unexpected \"|Unterminated |The character \"[^\"]{1,4}\" is not valid"
+    r"|No loader is configured for |Transforming [^\n]{1,80}? to the configured target environment"
+    r"|[^\n]{1,120}? is not (?:available|supported) in the configured target environment|Invalid assignment target"
+    r"|The symbol \"[^\"]{1,200}\" has already been declared|Multiple exports with the same name|\[plugin [^\]]{1,80}\] )")
 
 
 class RuleSetError(ValueError):
@@ -55,8 +63,8 @@ def check_rule(rule: Rule) -> None:
 
 # What a line decides on its own (before the context of the log is applied): False for nothing, a
 # context.Marker, or a hit: (rule index, category, tool, group, cleaned line, cause, command, activity, esbuild
-# format); category and tool are None when they depend on the context (engine.Scanner._in_context), and
-# cause/command/activity are what a general line's words say (rules/general.py).
+# format: "" none, "source" a diagnostic of the parsed code, "bundle" any other); category and tool are None
+# when they depend on the context (engine.Scanner._in_context), and cause/command/activity are what a general line's words say (rules/general.py).
 Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, bool]
 
 
@@ -168,7 +176,7 @@ class RuleSet:
         rule = self.rules[idx]
         group = self.render(idx, clean)
         tool = general.line_tool(clean)
-        esbuild = _ESBUILD_FORMAT.match(clean) is not None
+        esbuild = ("source" if _ESBUILD_SOURCE.search(clean, 0, 400) else "bundle") if _ESBUILD_FORMAT.match(clean) else ""
         if tool is None and not esbuild and not self.shared[idx]:
             tool = self.tools[idx]
         if rule.relative == "general":
