@@ -64,8 +64,9 @@ def check_rule(rule: Rule) -> None:
 # What a line decides on its own (before the context of the log is applied): False for nothing, a
 # context.Marker, or a hit: (rule index, category, tool, group, cleaned line, cause, command, activity, esbuild
 # format: "" none, "source" a diagnostic of the parsed code, "bundle" any other); category and tool are None
-# when they depend on the context (engine.Scanner._in_context), and cause/command/activity are what a general line's words say (rules/general.py).
-Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, bool]
+# when they depend on the context (engine.Scanner._in_context), and cause/command/activity are what a
+# general line's words say (rules/general.py).
+Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, str]
 
 
 class RuleSet:
