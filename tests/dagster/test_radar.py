@@ -27,7 +27,7 @@ from .conftest import DagsterEnv
 from .helpers import check_results
 
 INCIDENT = "✘ [ERROR] Build image v9 lost its TLS roots: certificate store missing at build step 3"
-GROUP = "✘ [ERROR] Build image v<VERSION> lost its TLS roots: certificate store missing at build step <N>"
+GROUP = "✘ [ERROR] Build image <VERSION> lost its TLS roots: certificate store missing at build step <N>"
 
 
 def _corpus(env: DagsterEnv, incident_builds: int) -> None:

@@ -69,7 +69,7 @@ def test_tools_answer_with_masked_bounded_text(corpus: tuple[Path, list[str]]) -
         assert not result.is_error, result.content
     answer = why.structured_content
     assert answer["primary_error"]["sample_line"] == INCIDENT
-    assert "Build image v<VERSION>" in answer["primary_error"]["error_group"]
+    assert "Build image <VERSION>" in answer["primary_error"]["error_group"]
     excerpt = answer["log_excerpt"]
     line_no = answer["primary_error"]["line_no"]
     numbers = [line["line_no"] for line in excerpt]  # up to 2 either side; the log may end sooner

@@ -23,7 +23,7 @@ from bloqr_dagster.warehouse.query import run_query
 from .conftest import error, stats, utc
 
 A, B, C = "npm error Missing: <PACKAGE>@<VERSION> from lock file", '✘ [ERROR] Could not resolve "<MODULE>"', \
-    "✘ [ERROR] Build image v<VERSION> lost its TLS roots"
+    "✘ [ERROR] Build image <VERSION> lost its TLS roots"
 CODES = {A: "lockfile_out_of_sync", B: "module_not_found", C: "build_command_failed"}
 
 
