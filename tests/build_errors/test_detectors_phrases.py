@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from bloqr_dagster.build_errors.detectors import diagnose
+from bloqr_dagster.build_errors.detectors.registry import DETECTORS
+from bloqr_dagster.build_errors.detectors.rules.phrases import RANK_PHRASE
 
 
 @pytest.mark.parametrize(("line", "code", "group"), [
@@ -102,3 +104,12 @@ def test_primary_choice_with_a_bare_sentence(middle: list[str], line_no: int, co
 
 def test_a_warning_sentence_stays_a_warning() -> None:
     assert diagnose("warning: Unknown config key 'foo' in wrangler.toml").errors == ()
+
+
+def test_a_phrase_ranks_below_every_other_error_and_above_every_stage_summary() -> None:
+    rules = [(d.name, r) for d in DETECTORS if d.name != "phrases" for r in d.rules if not r.ignore]
+    assert rules
+    outranked = [r.name for _, r in rules if not r.summary and r.weight <= RANK_PHRASE]
+    assert not outranked, f"rules a bare phrase would outrank or tie: {outranked}"
+    above = [r.name for _, r in rules if r.summary and r.weight >= RANK_PHRASE]
+    assert not above, f"stage summaries that would outrank a bare phrase: {above}"
