@@ -153,6 +153,34 @@ def test_first_failing_step_wins_over_a_later_one() -> None:
     assert d.primary is not None and (d.primary.line_no, d.primary.error_code) == (2, "lint_error")
 
 
+def test_a_verdict_above_the_first_step_does_not_mark_that_step_failed() -> None:
+    """A log copied from a platform's UI starts with the verdict; the error in the build step wins."""
+    log = "\n".join([
+        'Error: Command "npm run build" exited with 2',
+        "Running build in Washington, D.C., USA (East) - iad1",
+        'Running "install" command: `npm install`...',
+        "added 212 packages in 9s",
+        'Running "npm run build"',
+        "> web@0.1.0 build",
+        "> tsc && vite build",
+        "src/app.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+        'Error: Command "npm run build" exited with 2',
+    ])
+    d = diagnose(log)
+    assert d.primary is not None and (d.primary.line_no, d.primary.error_code) == (8, "typescript_error")
+
+
+@pytest.mark.parametrize(("chain", "code", "tool"), [
+    ("npm install && vite build", "build_command_failed", "vite"),  # the install ran, then the build
+    ("npm ci", "dependency_install_failed", "npm"),
+    ("cd site && npm ci", "dependency_install_failed", "npm"),
+    ("npm run build; npx wrangler deploy", "wrangler_error", "wrangler"),
+])
+def test_a_chain_of_commands_is_at_its_last_step(chain: str, code: str, tool: str) -> None:
+    d = diagnose(f"> app@1.0.0 build\n> {chain}\n\nadded 12 packages in 2s\nError: something unexpected happened")
+    assert d.primary is not None and (d.primary.error_code, d.primary.tool) == (code, tool)
+
+
 def test_specific_beats_generic_and_generic_beats_summaries() -> None:
     log = "\n".join([
         "Executing user build command: npm run build",

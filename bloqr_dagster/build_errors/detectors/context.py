@@ -98,8 +98,23 @@ KEYWORDS = (
 _STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STAGE_LINES)))
 
 
+# `a && b`, `a || b`, `a; b`: a script's chain of commands (a pipe `a | tee x` is one command).
+_CHAIN = re.compile(r"&&|\|\||;")
+
+
 def command_marker(cmd: str, echo: bool) -> Marker | None:
-    """The stage and tool a command line implies; None when an echo does not look like a command."""
+    """The stage and tool a command line implies; None when an echo does not look like a command.
+
+    A chain (`npm install && vite build`) is where its last command with a stage is: the steps
+    before it print their own errors (npm's, pip's), while what follows them is that last step's."""
+    if ("&&" in cmd or "||" in cmd or ";" in cmd) and len(parts := _CHAIN.split(cmd.strip().strip("`'\""))) > 1:
+        marks = [m for m in (_one_command(p, echo) for p in parts[:8]) if m is not None]
+        staged = [m for m in marks if m.stage]
+        return staged[-1] if staged else (marks[0] if marks else None)
+    return _one_command(cmd, echo)
+
+
+def _one_command(cmd: str, echo: bool) -> Marker | None:
     words = cmd.strip().strip("`'\"").split()
     if not words:
         return None

@@ -80,7 +80,9 @@ class Scanner:
             if idx in special:
                 rule = rules.rules[idx]
                 hit = [base + i + 1, code, group, tool, clean, 1, rule.weight, self.segment]
-                if rule.summary and self.first_failed is None:
+                # a summary says its step failed; one above the first step with nothing before it is a
+                # header (Vercel's and a UI's copy put the verdict first), not the step that failed
+                if rule.summary and self.first_failed is None and (self.segment or self.entries):
                     self.first_failed = self.segment
                 if rule.causes and self._look_ahead(rule, lines, i, hit):
                     continue  # the cause may be in the next batch: added when it is resolved

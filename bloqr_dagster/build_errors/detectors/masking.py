@@ -33,6 +33,9 @@ MAX_SAMPLE_CHARS = 1024
 # CSI (colour, cursor) and OSC (title, hyperlink) sequences; never across a line break.
 ANSI_RE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
+# GitLab's `section_start:1700000000:name[opts]` directly followed by ESC[0K (its CR dropped by a copy).
+_GITLAB_SECTION_RE = re.compile(r"^((?:\x1b\[0?K)?section_(?:start|end):\d{1,12}:[\w.-]{1,100}+(?:\[[\w=,.-]{0,100}+\])?)(?=\x1b\[0?K)")
+
 _PREFIX_RE = re.compile(
     r"""^(?:[ \t]*(?:
         \d{4}-\d\d-\d\d[T\ ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?
@@ -61,6 +64,8 @@ def clean_line(raw: str) -> str:
     """The message part of one raw log line (capped at MAX_LINE_CHARS)."""
     line = raw[:MAX_LINE_CHARS]
     if "\x1b" in line:
+        if "section_" in line[:24]:  # the CR between GitLab's marker and its header may be lost
+            line = _GITLAB_SECTION_RE.sub(r"\1 ", line, count=1)
         line = ANSI_RE.sub("", line)
     if "\r" in line:  # a stray carriage return (progress redraw): keep what was drawn last
         line = line.rstrip("\r").rsplit("\r", 1)[-1]
