@@ -10,7 +10,8 @@ Each labelled line is diagnosed as a one-line log. Figures:
 * category accuracy: error lines whose hit has the labelled category / error lines;
 * detection rate: error lines with any hit / error lines;
 * false positives: `not_an_error` lines with a hit / negative lines;
-* groups: hits of the right category whose error_group equals `expected_group`;
+* groups: hits of the right category whose error_group equals `expected_group` (also printed with
+  placeholder names set aside, `<FILE>` for `<PATH>`: the part of the gap that is the labels' naming);
 * logs: primary category right / logs, primary line right / logs with a labelled primary line.
 
 Only aggregate figures are printed for the validation split. `--show-misses` lists the train split's
@@ -51,6 +52,7 @@ def report(name: str, f: Figures, per_category: bool = True) -> None:
     print(f"  detection rate:               {_pct(det, n)}")
     print(f"  false positives on negatives: {_pct(f.false_pos, f.negatives)}")
     print(f"  error_group == expected:      {_pct(sum(f.groups.values()), sum(f.grouped.values()))}")
+    print(f"    (placeholder names aside:   {_pct(sum(f.group_shapes.values()), sum(f.grouped.values()))})")
     print(f"  logs: primary category {_pct(f.primary_cat, f.logs)}; primary line {_pct(f.primary_line, f.logs_with_line)}")
 
 

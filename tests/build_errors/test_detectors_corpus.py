@@ -115,3 +115,13 @@ def test_groups_compare_with_blank_runs_as_one_and_nothing_else_loosened() -> No
     assert not same_group("error TS1005: ';' expected.", "error TS1005: '<TOKEN>' expected.")
     assert not same_group("exit code <CODE>", "exit code 127")
     assert not same_group("a b", "ab")
+
+
+def test_group_shapes_set_placeholder_names_aside_only() -> None:
+    from bloqr_dagster.build_errors.detectors.accuracy import same_group, same_shape
+
+    assert same_shape("Cannot find module '<MODULE>'", "Cannot find module '<PATH>'")
+    assert not same_group("Cannot find module '<MODULE>'", "Cannot find module '<PATH>'")
+    assert not same_shape("error TS1005: ';' expected.", "error TS1005: '<TOKEN>' expected.")  # a value left
+    assert not same_shape("exit code <CODE>", "exit code 127")
+    assert same_shape("<LINE>:<COL>  a", "<LINE>:<COL> a")

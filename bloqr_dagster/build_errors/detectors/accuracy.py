@@ -8,6 +8,7 @@ one); false positives on `not_an_error` lines; whole logs whose primary category
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,6 +27,9 @@ class Figures:
     detected: Counter = field(default_factory=Counter)
     groups: Counter = field(default_factory=Counter)  # right category and group == expected_group
     grouped: Counter = field(default_factory=Counter)  # right category with an expected_group to compare
+    # groups equal once placeholder names are set aside (`<FILE>` vs `<PATH>`): how much of the groups
+    # gap is the labels' naming rather than a value left unmasked or masked too much
+    group_shapes: Counter = field(default_factory=Counter)
     negatives: int = 0
     false_pos: int = 0
     logs: int = 0
@@ -41,6 +45,7 @@ class Figures:
             "detection": ratio(sum(self.detected.values()), sum(self.total.values())),
             "false_positives": ratio(self.false_pos, self.negatives),
             "groups": ratio(sum(self.groups.values()), sum(self.grouped.values())),
+            "group_shapes": ratio(sum(self.group_shapes.values()), sum(self.grouped.values())),
             "primary_category": ratio(self.primary_cat, self.logs),
             "primary_line": ratio(self.primary_line, self.logs_with_line),
         }
@@ -65,6 +70,7 @@ def evaluate(lines: list[corpus_mod.CorpusLine], logs: list[corpus_mod.CorpusLog
             if item.expected_group:
                 f.grouped[cat] += 1
                 f.groups[cat] += same_group(hit.error_group, item.expected_group)
+                f.group_shapes[cat] += same_shape(hit.error_group, item.expected_group)
         else:
             got = hit.error_code if hit else "(not detected)"
             f.misses.append(f"MISS {item.id}: want {cat}, got {got}: {item.line[:90]!r}")
@@ -85,6 +91,14 @@ def same_group(got: str, expected: str) -> bool:
     """Groups compare with runs of blanks as one: column padding (eslint's, stylish tables) depends on
     the longest message beside a line, so it is layout, not part of the error's form."""
     return got.split() == expected.split()
+
+
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
+
+
+def same_shape(got: str, expected: str) -> bool:
+    """same_group with every placeholder's name set aside: masked in the same places."""
+    return same_group(_PLACEHOLDER.sub("<>", got), _PLACEHOLDER.sub("<>", expected))
 
 
 def ratio(a: int, b: int) -> float:
