@@ -43,6 +43,7 @@ DETECTOR = Detector("git", "git", (
          "host key verification", "pathspec", "lfs failed", "command 'git", "/git'",
          "git.exe'", "submodule", "unable to checkout", priority=100,
          masks=(mask(r"(Failed to clone )'[^']+'", r"\1'<SUBMODULE>'"),
+                mask(r"(Repository )(?!not found)\S+( not found)", r"\1<REPO>\2"),
                 mask(r"(submodule path )'[^']+'", r"\1'<PATH>'"),
                 mask(r"(Command 'git \w+) [^']*'", r"\1 <REMOTE>'"),
                 mask(r"(remote template: )\S+", r"\1<TEMPLATE>"))),

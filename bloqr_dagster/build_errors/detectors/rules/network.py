@@ -37,7 +37,8 @@ NET = (r"getaddrinfo (?:EAI_AGAIN|ENOTFOUND)|\b(?:ETIMEDOUT|ESOCKETTIMEDOUT|ECON
        # ssh and git transports cut off
        r"|\bkex_exchange_identification: |\bConnection closed by (?:remote host|\S+ port \d+)|unexpected disconnect while reading sideband"
        # rate limits of registries and APIs (GitHub, npm, Docker Hub, AWS)
-       r"|\b(?:API )?[Rr]ate limit exceeded\b|exceeded a secondary rate limit|\b429 Too Many Requests\b"
+       r"|\b(?:API )?[Rr]ate limit exceeded\b(?![^\n]{0,80}?(?i:retry|retrying|waiting|sleeping))"
+       r"|exceeded a secondary rate limit|\b429 Too Many Requests\b"
        r"|An error occurred \((?:Throttling(?:Exception)?|TooManyRequestsException|SlowDown|RequestLimitExceeded)\)"
        r"|Could not connect to the endpoint URL")
 KEYWORDS = ("getaddrinfo", "etimedout", "esockettimedout", "econn", "ehostunreach", "enetunreach", "eai_again",
