@@ -7,8 +7,10 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 DETECTOR = Detector("ci", "github-actions", (
     rule("ci-job-timeout", "timeout",
-         r"has exceeded the maximum execution time|\b(?:[Bb]uild|[Jj]ob|[Ss]tep|[Cc]ommand|[Dd]eployment|[Ww]orkflow)"
-         r" (?:has |was )?(?:timed out|exceeded (?:the )?(?:maximum|max) (?:time|duration))|Build exceeded maximum"
+         r"has exceeded the maximum execution time|\b(?:[Bb]uild|[Jj]ob|[Ss]tep|[Cc]ommand|[Dd]eploy(?:ment)?|[Ww]orkflow|[Aa]ction)"
+         r" (?:has |was )?(?:timed out|exceeded (?:the )?(?:maximum|max)(?: allowed)? (?:time|duration|run ?time|execution time))"
+         r"|exceeded the maximum time limit|^==> Timed [Oo]ut\b|Timeout has been exceeded|Cancelling nested steps due to timeout"
+         r"|Build exceeded maximum"
          r" time|exceeded the (?:build )?time limit|Time limit exceeded|The operation was canceled\."
          r"|timed out after \d+ minutes|No output has been received in the last|execution took longer than"
          r"|Too long with no output|did not finish within the time limit|ran longer than the maximum time"
@@ -16,17 +18,41 @@ DETECTOR = Detector("ci", "github-actions", (
          # Next.js gives up on a page whose static generation kept timing out
          r"|^Failed to build /[^\n]{0,300}? after \d+ attempts",
          "maximum execution time", "timed out", "exceeded maximum time", "exceeded the max", "exceeded max",
+         "exceeded maximum allowed", "timeout has been exceeded", "due to timeout",
          "time limit", "operation was canceled",
          "no output has been received", "took longer than", "too long with no output", "did not finish within",
          "ran longer than", "maximum allowed time", "timed out compiling", "timed out running", "timing out", "attempts",
          priority=100, tool="auto",
          masks=(mask(r"(runner )(.+?)( has exceeded)", r"\1<RUNNER>\3"),
                 mask(r"(execution time of )\d+(?=\.?\s*$)", r"\1<N>"))),
+    # GitHub Pages deploy actions wrap the failing git or API call in their own message: peaceiris/actions-gh-pages'
+    # `Action failed with "..."`, JamesIves/github-pages-deploy-action's `There was an error initializing the
+    # repository: ... ❌` / `The deploy step encountered an error: ...` / `There was an error creating the worktree: ...`.
+    # Above git's rules (the wrapped `The process '/usr/bin/git' failed`), below its auth and network rules; a
+    # wrapped command that does not exist stays command_not_found.
+    rule("pages-action-failed", "deploy_command_failed",
+         r"(?:^(?:Error: )?Action failed with \"|There was an error (?:initializing the repository|creating the worktree"
+         r"|checking out|generating|parsing)\b[^\n]{0,80}?: |The deploy step encountered an error: |^Deployment failed! ❌)"
+         r"(?![^\n]{0,400}?(?:command not found|could not read (?:Username|Password)|Permission denied \(publickey))",
+         "action failed with", "there was an error", "deploy step encountered", "deployment failed!", priority=101,
+         tool="github-actions",
+         masks=(mask(r"The process '[^']*'", "The process '<PATH>'"),)),
+    # actions/deploy-pages and actions/configure-pages: the Pages deployment itself failed
+    rule("pages-deployment-failed", "deploy_command_failed",
+         r"Multiple artifacts named \"[^\"]{1,100}\" were unexpectedly found|Artifact could not be deployed\. "
+         r"|Deployment failed to report final status|^(?:Error: )?Deployment cancelled\.$|(?:Get|Create) Pages site failed"
+         r"|Failed to create deployment \(status: (?!40[13]\b|5\d\d\b)\d{3}\)",
+         "multiple artifacts named", "artifact could not be deployed", "failed to report final status",
+         "deployment cancelled", "pages site failed", "failed to create deployment", priority=80, tool="github-actions",
+         masks=(mask(r"(artifacts named )\"[^\"]*\"", r'\1"<ARTIFACT>"'), mask(r"(with build version )\w+", r"\1<SHA>"),
+                mask(r"(Request ID )\S+", r"\1<ID>"), mask(r"(Ensure GitHub Pages has been enabled: )\S+", r"\1<URL>"))),
     rule("ci-process-deploy", "deploy_command_failed",
          r"The process '[^']*/(?:npx|wrangler|bunx|pnpx)(?:\.cmd)?' failed with exit code|Error: 🚨 Action failed",
          "the process '", "action failed", priority=16, tool="github-actions"),
-    rule("netlify-stage-clone", "clone_failed", r"[Ff]ailed during stage '(?:preparing repo|[Cc]lon)",
-         "failed during stage", priority=15, tool="netlify", summary=True),
+    # A platform's summary is labelled by the stage it reports (TAXONOMY.md), whatever the git error it quotes
+    # (`Failed during stage 'preparing repo': ...: fatal: unable to access '...': GnuTLS recv error`): above git's rules.
+    rule("netlify-stage-clone", "clone_failed", r"[Ff]ailed during stage ['‘](?:preparing repo|[Cc]lon)",
+         "failed during stage", priority=115, tool="netlify", summary=True),
     rule("netlify-stage-install", "dependency_install_failed", r"[Ff]ailed during stage '(?:[Ii]nstall|installing)",
          "failed during stage", priority=15, tool="netlify", summary=True),
     rule("netlify-stage-deploy", "deploy_command_failed", r"[Ff]ailed during stage '(?:[Dd]eploy|[Uu]ploading)",

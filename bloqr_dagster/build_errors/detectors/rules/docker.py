@@ -12,9 +12,16 @@ DETECTOR = Detector("docker", "docker", (
          "failed to compute cache key", "copy failed", priority=100),
     rule("docker-auth", "auth_error",
          r"pull access denied|requested access to the resource is denied|unauthorized: authentication required"
-         r"|no basic auth credentials|Cannot perform an interactive login from a non TTY device",
+         r"|no basic auth credentials|Cannot perform an interactive login from a non TTY device"
+         # a registry refusing the login or the push (Docker Hub, GHCR, ECR)
+         r"|unauthorized: incorrect username or password|\bdenied: (?:permission_denied|installation not allowed|User: )"
+         r"|insufficient_scope: authorization failed|failed to authorize: failed to fetch (?:oauth|anonymous) token",
          "pull access denied", "requested access to the resource is denied", "interactive login",
-         "authentication required", "no basic auth credentials", priority=100),
+         "authentication required", "no basic auth credentials", "incorrect username or password", "denied: ",
+         "insufficient_scope", "failed to authorize", priority=100),
+    # the disk of the runner or of the build filled up: a failure of the step it happened in
+    rule("disk-full", "build_command_failed", r"\bno space left on device\b|\bENOSPC: no space left", "no space left",
+         priority=95, relative="stage", masks=(mask(r"(write |open |mkdir |copy )/[^\s:]+", r"\1<PATH>"),)),
     # a base image or tag that does not exist
     rule("docker-image-not-found", "dependency_install_failed",
          r"manifest for \S+ not found|manifest unknown|failed to resolve source metadata for",

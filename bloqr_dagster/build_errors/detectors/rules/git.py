@@ -7,9 +7,11 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 DETECTOR = Detector("git", "git", (
     rule("git-unable-to-access-network", "network_error",
-         r"fatal: unable to access '[^']*': (?:Could not resolve host|Failed to connect|(?:Operation|Connection) "
-         r"timed out|Connection reset|SSL|gnutls|OpenSSL|Recv failure|Empty reply)", "unable to access",
-         priority=105),
+         r"fatal: unable to access '[^']*': (?:Could not resolve (?:host|proxy)|Failed to connect|(?:Operation|Connection) "
+         r"timed out|Connection (?:reset|refused)|SSL|(?i:gnutls)|OpenSSL|Recv failure|Empty reply|server certificate verification"
+         r"|Operation too slow|Proxy CONNECT aborted|Received HTTP code \d{3} from proxy|Couldn't connect to server"
+         r"|HTTP/2 stream|Error in the HTTP2 framing layer|The requested URL returned error: 429\b)", "unable to access",
+         priority=105, masks=(mask(r"(resolve (?:host|proxy):? )[^\s,;]+", r"\1<HOST>"),)),
     # the transfer broke off (curl's error, a 5xx of the host): the network, not the repository
     rule("git-transfer-network", "network_error",
          r"remote end hung up unexpectedly|error: RPC failed|fatal: early EOF|bytes of body are still expected"
@@ -28,7 +30,7 @@ DETECTOR = Detector("git", "git", (
          "submodule path", priority=100, masks=(mask(r"'[^']*'", "'<PATH>'"),)),
     rule("git-clone-failed", "clone_failed",
          r"fatal: could not read (?:Username|Password) for|fatal: repository '[^']*' not found"
-         r"|\bRepository not found\.?|^(?:remote: )?Repository \S{1,200} not found|Permission denied \(publickey|correct access rights"
+         r"|\bRepository not found\.?|^(?:remote: )?Repository \S{1,200} not found|\bremote: Repository \S{1,200} not found|Permission denied \(publickey|correct access rights"
          r"|fatal: Could not read from remote repository|fatal: Authentication failed for"
          r"|Failed to clone '[^']+'|fatal: clone of '[^']+' into submodule path|Fetched in submodule path"
          r"|fatal: reference is not a tree|does not allow request for unadvertised object"
@@ -41,6 +43,7 @@ DETECTOR = Detector("git", "git", (
          "host key verification", "pathspec", "lfs failed", "command 'git", "/git'",
          "git.exe'", "submodule", "unable to checkout", priority=100,
          masks=(mask(r"(Failed to clone )'[^']+'", r"\1'<SUBMODULE>'"),
+                mask(r"(Repository )(?!not found)\S+( not found)", r"\1<REPO>\2"),
                 mask(r"(submodule path )'[^']+'", r"\1'<PATH>'"),
                 mask(r"(Command 'git \w+) [^']*'", r"\1 <REMOTE>'"),
                 mask(r"(remote template: )\S+", r"\1<TEMPLATE>"))),

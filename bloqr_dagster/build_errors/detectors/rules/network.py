@@ -24,7 +24,23 @@ NET = (r"getaddrinfo (?:EAI_AGAIN|ENOTFOUND)|\b(?:ETIMEDOUT|ESOCKETTIMEDOUT|ECON
        r"|unstable network connection"
        # conda and Bundler/RubyGems
        r"|CondaHTTPError: HTTP 000 CONNECTION FAILED|Could not fetch specs from \S+|Could not reach host \S+"
-       r"|Network error while fetching|Gem::RemoteFetcher::(?:UnknownHostError|FetchError)|Net::(?:Open|Read)Timeout")
+       r"|Network error while fetching|Gem::RemoteFetcher::(?:UnknownHostError|FetchError)|Net::(?:Open|Read)Timeout"
+       # Node's undici (fetch) errors and their codes; TLS verification in Node, Go and OpenSSL
+       r"|\bUND_ERR_(?:SOCKET|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED)\b|\b(?:Headers|Body)TimeoutError\b|SocketError: other side closed"
+       r"|unable to verify the first certificate|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames"
+       r"|\bx509: certificate (?:signed by unknown authority|has expired|is valid for|is not valid)|\bSSL_ERROR_SYSCALL\b"
+       # curl's transfer failures by exit code (resolve, connect, TLS, empty reply, cut transfers, HTTP/2 streams)
+       r"|\bcurl: \((?:5|6|7|16|18|28|35|52|55|56|60|92)\) \S|Could not resolve proxy|Proxy CONNECT aborted"
+       r"|\bReceived HTTP code \d{3} from proxy after CONNECT|\b407 Proxy Authentication Required|tunneling socket could not be established"
+       r"|Empty reply from server|transfer closed with \d+ bytes remaining|HTTP/2 stream \d+ was not closed cleanly"
+       r"|Operation too slow\. Less than|server certificate verification failed|GnuTLS recv error|gnutls_handshake\(\) failed"
+       # ssh and git transports cut off
+       r"|\bkex_exchange_identification: |\bConnection closed by (?:remote host|\S+ port \d+)|unexpected disconnect while reading sideband"
+       # rate limits of registries and APIs (GitHub, npm, Docker Hub, AWS)
+       r"|\b(?:API )?[Rr]ate limit exceeded\b(?![^\n]{0,80}?(?i:retry|retrying|waiting|sleeping))"
+       r"|exceeded a secondary rate limit|\b429 Too Many Requests\b"
+       r"|An error occurred \((?:Throttling(?:Exception)?|TooManyRequestsException|SlowDown|RequestLimitExceeded)\)"
+       r"|Could not connect to the endpoint URL")
 KEYWORDS = ("getaddrinfo", "etimedout", "esockettimedout", "econn", "ehostunreach", "enetunreach", "eai_again",
             "err_socket_timeout", "und_err", "could not resolve host", "name resolution", "connection timed out",
             "connection reset", "connection refused", "socket hang up", "failed to connect", "handshake timeout",
@@ -35,7 +51,14 @@ KEYWORDS = ("getaddrinfo", "etimedout", "esockettimedout", "econn", "ehostunreac
             "client.timeout exceeded", "dial tcp", "error sending request", "dns error", "operation timed out",
             "network is unreachable", "no route to host", "node.js distribution", "request to download",
             "unstable network", "connection failed", "could not fetch specs", "could not reach host",
-            "network error while fetching", "gem::remotefetcher", "net::opentimeout", "net::readtimeout")
+            "network error while fetching", "gem::remotefetcher", "net::opentimeout", "net::readtimeout",
+            "timeouterror", "other side closed", "verify the first certificate", "err_tls_cert_altname_invalid",
+            "certificate's altnames", "x509: certificate", "ssl_error_syscall", "curl: (", "resolve proxy",
+            "proxy connect aborted", "from proxy after connect", "proxy authentication required", "tunneling socket",
+            "empty reply from server", "transfer closed with", "was not closed cleanly", "operation too slow",
+            "certificate verification failed", "gnutls", "kex_exchange_identification", "connection closed by",
+            "unexpected disconnect", "rate limit exceeded", "secondary rate limit", "429 too many requests",
+            "an error occurred (", "endpoint url")
 
 DETECTOR = Detector("network", "auto", (
     # Retries logged at info/verbose level may recover: they rank below real errors. (At warn level they
@@ -53,5 +76,10 @@ DETECTOR = Detector("network", "auto", (
     rule("apt-fetch-error", "network_error", r"^Err:\d+ (?:https?|ftp)://\S+ \S|^Err (?:https?|ftp)://\S+ \S", "err:", "err ", priority=80,
          masks=(mask(r"^Err(?::\d+)? \S+ .*", "Err:<N> <URL> <SUITE>"),)),
     rule("network-error", "network_error", NET, *KEYWORDS, priority=90,
-         masks=(mask(r"^.*?\b(curl: \(\d+\))", r"\1"),)),  # drop curl's progress meter before the message
+         masks=(mask(r"^.*?\b(curl: \(\d+\))", r"\1"),  # drop curl's progress meter before the message
+                mask(r"(resolve proxy:? )[^\s,;]+", r"\1<HOST>"))),
+    # curl -f: the server answered with an HTTP error (`curl: (22) The requested URL returned error: 404`): its
+    # category is the status's (401/403 auth, 5xx network, via the general layer), else the stage's
+    rule("curl-http-error", "build_command_failed", r"\bcurl: \(22\) The requested URL returned error: \d{3}", "curl: (22)",
+         priority=85, tool="curl", relative="general", masks=(mask(r"^.*?\b(curl: \(22\))", r"\1"),)),
 ))

@@ -26,8 +26,51 @@ DETECTOR = Detector("platform", "platform", (
     rule("pages-publish-function", "deploy_command_failed", r"Failed to publish your Function",
          "failed to publish your function", priority=75,
          masks=(mask(r"(ReferenceError: )\w+( is not defined)", r"\1<IDENTIFIER>\2"),)),
+    # Deploy CLIs' credential failures: flyctl, the AWS CLI and aws-actions/configure-aws-credentials, gcloud,
+    # the Azure CLI and Static Web Apps deploy, firebase-tools, a token input of a GitHub Action left empty.
+    rule("deploy-cli-auth", "auth_error",
+         r"[Nn]o access token available\. Please login|Unable to locate credentials\. You can configure credentials"
+         r"|security token included in the request is (?:invalid|expired)|An error occurred \((?:AccessDenied\w{0,20}"
+         r"|InvalidClientTokenId|ExpiredToken\w{0,20}|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId"
+         r"|UnauthorizedOperation|AuthFailure|InvalidToken)\)|Could not assume role with (?:OIDC|user credentials)"
+         r"|Credentials could not be loaded|Could not load credentials from any providers"
+         r"|^ERROR: \(gcloud\.auth\.[\w.-]{1,60}\) |does not have any valid credentials|You do not currently have an active account selected"
+         r"|problem refreshing your current auth tokens|\bPERMISSION_DENIED: Permission '[^']{1,100}' denied"
+         r"|Please run 'az login'|\bAADSTS\d{5,6}: |No credentials found\. Add an Azure login action"
+         r"|No matching Static Web App was found or the api key was invalid"
+         r"|Failed to authenticate, have you run firebase login|Your credentials are no longer valid"
+         r"|Input required and not supplied: \w{0,40}(?i:token|apikey|api_key|secret|password)\b",
+         "no access token available", "unable to locate credentials", "security token included", "an error occurred (",
+         "could not assume role", "credentials could not be loaded", "could not load credentials", "(gcloud.auth.",
+         "valid credentials", "active account selected", "auth tokens", "permission_denied", "az login", "aadsts",
+         "no credentials found", "api key was invalid", "firebase login", "credentials are no longer valid",
+         "input required and not supplied", priority=100, tool="auto",
+         masks=(mask(r"(Permission )'[^']*'( denied on resource )'[^']*'", r"\1'<PERMISSION>'\2'<RESOURCE>'"),
+                mask(r"(AADSTS\d+: [^']*)'[^']*'", r"\1'<ID>'"), mask(r"(directory )'[^']*'", r"\1'<TENANT>'"))),
+    # Deploy CLIs' and deploy actions' own failures (their credential, network and platform failures are coded above
+    # and in rules/network.py): firebase-tools, Vercel CLI, flyctl, AWS CLI, gcloud, Azure deploy actions, Render.
+    rule("deploy-cli-failed", "deploy_command_failed",
+         r"Failed to get Firebase project|\bHTTP Error: (?:400|404|409|412), |must be on the Blaze \(pay-as-you-go\) plan"
+         r"|There was an error deploying|Hosting site or target \S{1,100} not detected"
+         r"|^(?:Error!? )?(?:Error: )?Project not found \(|Resource is limited - try again in"
+         r"|The (?:Edge|Serverless) Function \"[^\"]{1,200}\" (?:size is|is \d)|exceeds the maximum size limit of"
+         r"|Could not find App \"|smoke checks for \S{1,100} failed|release command failed|failed to update VM \S"
+         r"|timeout reached waiting for (?:health checks|machine)"
+         r"|An error occurred \(\w{1,60}\) when calling the \w{1,60} operation|^upload failed: \S{1,300} to s3://"
+         r"|^ERROR: \(gcloud\.[\w.-]{1,60}\) |Deployment Failure Reason: |The content server has rejected the request"
+         r"|Failed to deploy web package to App Service|^Deployment Failed :\(|Port scan timeout reached, no open ports detected",
+         "firebase project", "http error: ", "blaze", "error deploying", "not detected", "project not found",
+         "resource is limited", "function \"", "maximum size limit", "could not find app", "smoke checks",
+         "release command failed", "failed to update vm", "timeout reached waiting", "an error occurred (",
+         "upload failed: ", "(gcloud.", "deployment failure reason", "content server has rejected", "web package",
+         "deployment failed :(", "no open ports detected", priority=80, tool="auto",
+         masks=(mask(r"(Firebase project )\S+", r"\1<PROJECT>"), mask(r"(Your project )\S+", r"\1<PROJECT>"),
+                mask(r"(Function )\"[^\"]*\"", r'\1"<FUNCTION>"'), mask(r"(Could not find App )\"[^\"]*\"", r'\1"<APP>"'),
+                mask(r"(smoke checks for )\S+", r"\1<MACHINE>"), mask(r"(for machine )\S+", r"\1<MACHINE>"),
+                mask(r"(Project not found )\(.*\)", r"\1(<IDS>)"), mask(r"(Revision )'[^']*'", r"\1'<REVISION>'"),
+                mask(r"(Hosting site or target )\S+", r"\1<SITE>"))),
     rule("platform-internal", "platform_internal_error",
-         r"an internal error occurred|If this continues, contact support|Internal error while",
+         r"[Aa]n internal error occurred|If this continues, contact support|Internal error while",
          "internal error", "contact support", priority=30),
     # The platform or runner failed, not the build: a 5xx of its own API, a lost or stopped runner, a
     # system failure of the executor, an unknown error the platform reports. Above the deploy and stage
@@ -39,6 +82,9 @@ DETECTOR = Detector("platform", "platform", (
          r"shutdown signal|\(system failure\)|^ERROR: Preparation failed|\(Error Type: Disconnect\)"
          r"|error occurred while provisioning resources|api\.error\.internal_server|\[code: (?:10002|8000000)\]"
          r"|recent account payments have failed|Internal error during \""
+         # a deploy CLI's report of its API's 5xx or unknown failure (firebase-tools, actions/deploy-pages, Vercel CLI, gcloud)
+         r"|\bHTTP Error: 5\d\d, |Failed to create deployment \(status: 5\d\d\)|\b(?:Unexpected|Unknown) error\. Please try again later"
+         r"|Error Response: \[13\]"
          # a go-swagger API client's 5xx (Netlify's deploy API: `[PUT /deploys/{id}/files/x][500] uploadDeployFile`)
          r"|\]\[5\d\d\] \w"
          # a CI runner's own error log (syslog `gitlab-runner[8726]: ... level=error`)
@@ -46,8 +92,10 @@ DETECTOR = Detector("platform", "platform", (
          "internal error", "unexpected error", "unknown error", "internal server error", "httperror",
          "lost communication", "shutdown signal", "system failure", "preparation failed", "error type: disconnect",
          "provisioning resources", "internal_server", "[code: 10002]", "[code: 8000000]", "account payments",
-         "][5", "level=error", "level=fatal",
-         priority=90, tool="auto"),
+         "][5", "level=error", "level=fatal", "http error: 5", "(status: 5", "error. please try again later",
+         "error response: [13]",
+         priority=90, tool="auto",
+         masks=(mask(r"(with build version )\w+", r"\1<SHA>"), mask(r"(Request ID )\S+", r"\1<ID>"))),
     rule("platform-install-stage", "dependency_install_failed",
          r"^Failed: error occurred while installing tools or dependencies", "failed:", priority=10,
          summary=True),

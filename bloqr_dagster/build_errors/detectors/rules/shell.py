@@ -15,14 +15,22 @@ DETECTOR = Detector("shell", "sh", (
          # file or directory`); netlify-cli's `Failed running command: x. Please verify 'x' exists`; mise/asdf's
          # `Missing tool version: core:bun@1.2.18`
          r"|^(?:/[\w/]*/)?(?:ba|da|z)?sh: [^:\n]{1,300}: No such file or directory$"
-         r"|Failed running command: [^\n]{1,300}Please verify '[^']{1,100}' exists|^Missing tool version: ",
-         "failed running command", "missing tool version", "not found", "not recognized", "(127)", "code 127",
+         r"|Failed running command: [^\n]{1,300}Please verify '[^']{1,100}' exists|^Missing tool version: "
+         # @actions/io's which(): `Unable to locate executable file: x.`; PowerShell; Ubuntu's command-not-found;
+         # `which: no x in (...)`
+         r"|Unable to locate executable file: |is not recognized as the name of a cmdlet|^Command '[^']{1,100}' not found"
+         r"|^which: no \S{1,100} in \(",
+         "failed running command", "missing tool version", "locate executable file", "name of a cmdlet", "which: no",
+         "not found", "not recognized", "(127)", "code 127",
          "status 127", "code: 127", "with 127", "status: 127", "env:", "could not determine executable", "no such file", priority=100,
          masks=(mask(r"(:\s(?:line \d+: |\d+: )?|^In \S+ - |- )([^\s:]+)(: (?:command )?not found)",
                      r"\1<COMMAND>\3"),
                 mask(r"(command not found: )\S+", r"\1<COMMAND>"),
                 mask(r"'[^']+'( is not recognized)", r"'<COMMAND>'\1"),
-                mask(r"(env: ).\S+.", r"\1'<COMMAND>'"))),
+                mask(r"(env: ).\S+.", r"\1'<COMMAND>'"),
+                mask(r"(Unable to locate executable file: )[^\s.]+", r"\1<COMMAND>"),
+                mask(r"^(?:\S+ : )?(The term )'[^']+'", r"\1'<COMMAND>'"), mask(r"^(Command )'[^']+'", r"\1'<COMMAND>'"),
+                mask(r"^(which: no )\S+ in \(.*", r"\1<COMMAND> in (<PATH>)"))),
     # rsync copies a build to its host (GitHub Actions and CI deploy steps): its failures are the deploy's
     rule("rsync-failed", "deploy_command_failed", r"^rsync: [^\n]{0,300}? failed: |^rsync error: ", "rsync",
          priority=100, tool="rsync", masks=(mask(r'"[^"]*"', '"<PATH>"'),)),

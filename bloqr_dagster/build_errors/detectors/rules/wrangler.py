@@ -38,6 +38,8 @@ DETECTOR = Detector("wrangler", "wrangler", (
          causes=API_CAUSES, lookahead=6),
     rule("wrangler-auth", "auth_error", AUTH, *AUTH_KEYWORDS, priority=100,
          masks=(mask(r"(assign its value to )\S*$", r"\1CLOUDFLARE_API_TOKEN."),)),
+    # wrangler's own request to the API could not be made (undici's `fetch failed`, a DNS or connect failure)
+    rule("wrangler-fetch-failed", "network_error", rf"{ERR} (?:TypeError: )?fetch failed\b", "fetch failed", priority=100),
     rule("wrangler-config-file-missing", "wrangler_error",
          r"ENOENT: no such file or directory, (?:open|stat|lstat) '[^']*wrangler\.(?:toml|jsonc?)'", "enoent",
          priority=105),
