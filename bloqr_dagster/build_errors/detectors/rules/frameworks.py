@@ -140,12 +140,13 @@ DETECTOR = Detector("frameworks", "next", (
     # Next.js `next build` failing on a page module; Remix's missing root route
     rule("next-build-optimization", "build_command_failed",
          r"Build optimization failed: found pages? without a React Component as default export",
-         "build optimization failed", priority=60, tool="next"),
+         "build optimization failed", priority=60, tool="next", masks=(mask(r"(default export in )\S+", r"\1<PATH>"),)),
     rule("remix-root-missing", "missing_file", r"Missing \"root\" route file in ", "route file in", priority=60,
          tool="remix", masks=(mask(r"(file in )\S+", r"\1<PATH>"),)),
     # Astro's `Could not import \`../a.astro\`.` (FailedToLoadModuleSSR) names an import that did not resolve
-    rule("astro-import-failed", "module_not_found", r"^(?:error +)?Could not import `[^`]{1,300}`\.?$",
-         "could not import", priority=60, tool="astro", masks=(mask(r"`[^`]*`", "`<MODULE>`"),)),
+    rule("astro-import-failed", "module_not_found",
+         r"^(?:error +)?Could not import `[^`]{1,300}`\.?$|Could not find Sharp\. Please install Sharp",
+         "could not import", "could not find sharp", priority=60, tool="astro", masks=(mask(r"`[^`]*`", "`<MODULE>`"),)),
     # webpack 5 after `Can't resolve 'crypto'`: the Node core module polyfill it no longer includes
     rule("webpack-polyfill-hint", "module_not_found",
          r"^BREAKING CHANGE: webpack < 5 used to include polyfills for node\.js core modules",
@@ -164,7 +165,7 @@ DETECTOR = Detector("frameworks", "next", (
          r"|^If you are using \"next export\" then you should set the environment variable NETLIFY_NEXT_PLUGIN_SKIP",
          "production build in the", "your publish directory", "custom \"distdir\"", "netlify_next_plugin_skip",
          priority=100, tool="next",
-         masks=(mask(r"(production build in the )'[^']*'", r"\1'<DIR>'"), mask(r"(was not found at:? )\S+", r"\1<PATH>"))),
+         masks=(mask(r"(production build in the )'[^']*'", r"\1'<DIR>'"), mask(r"(was not found at:? )\S+?(?=\.?(?:\s|$))", r"\1<PATH>"))),
     *(rule(f"vercel-next-output-step-{n}", "build_output_missing", rf"^{n}\. {text}", key, priority=100, tool="vercel",
            group=f"{n}. " + text.replace("\\", "")) for n, text, key in (
         (1, r"If present, be sure your `build` script in \"package\.json\" calls `next build`\.", "calls `next build`"),

@@ -46,7 +46,7 @@ DETECTOR = Detector("eslint", "eslint", (
     # ESLint's other formatters: compact `a.js: line 3, col 10, Error - msg (rule)`, unix `a.js:3:10: msg [Error/rule]`
     # and the unix summary `5 problems`; the stylish line of a fatal parse error has no rule id
     rule("eslint-compact-unix", "lint_error",
-         r"^\S[^\n]{0,300}?: line \d+, col \d+, Error - \S|^\S[^\n]{0,300}?:\d+:\d+: \S[^\n]{0,500}? \[Error/[\w@/-]+\]$"
+         r"^\S[^\n]{0,300}?: line \d+, col \d+, Error - \S|^[^\s:]{1,300}:\d{1,7}:\d{1,7}: \S[^\n]{0,500}? \[Error/[\w@-]"
          r"|^[1-9]\d* problems?$|^\d+:\d+\s++error\s++Parsing error: ",
          ", error - ", "[error/", "problem", "parsing error", priority=90,
          masks=(mask(r"^\S[^\n]{0,300}?(?=: line \d+, col \d+, )", "<FILE>"),
@@ -60,7 +60,8 @@ DETECTOR = Detector("eslint", "eslint", (
          r"|A config object (?:is using|has) (?:the|a) \"\w+\" key|ESLint found too many warnings \(maximum: \d+\)"
          r"|ESLint configuration in \S[^\n]{0,300}? is invalid|Configuration for rule \"[^\"]{1,100}\" is invalid"
          r"|Could not find \"[^\"]{1,100}\" in plugin \"|^(?:Error: )?Key \"(?:rules|plugins|languageOptions|extends"
-         r"|settings|files|ignores|parserOptions|processor|linterOptions)\": |ESLint must be installed",
+         r"|settings|files|ignores|parserOptions|processor|linterOptions)\": |ESLint must be installed"
+         r"|Environment key \"[^\"]{1,100}\" is unknown",
          "eslint couldn't", "no files matching", "you are linting", "all files matched by", "a config object",
          "too many warnings", "eslint configuration in", "configuration for rule", "in plugin", "key \"",
          "eslint must be installed", "environment key", priority=110,
