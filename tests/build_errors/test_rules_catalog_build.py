@@ -82,6 +82,10 @@ CASES = [
      'lint_error', '<N> files would be reformatted'),
     ('Your code has been rated at 5.00/10 (previous run: 6.00/10, -1.00)',
      'lint_error', 'Your code has been rated at <SCORE>'),
+    # pnpm's recursive-run prefix (package folder and script) is not part of the message
+    ("apps/web lint: 12:5  error  'x' is not defined  no-undef",
+     'lint_error', "<LINE>:<COL>  error  '<IDENTIFIER>' is not defined  no-undef"),
+    ('apps/web build: Failed to type check.', 'typescript_error', 'Failed to type check.'),
     # the tool running decides a generic line's category
     ('************* Module app.main',
      'lint_error', '************* Module <MODULE>'),
@@ -106,7 +110,19 @@ CASES = [
      'module_not_found', 'BREAKING CHANGE: webpack <RANGE> used to include polyfills for node.js core modules by default.'),
     ('failed to load config from /app/vite.config.ts',
      'build_command_failed', 'failed to load config from <FILE>'),
+    # Vite's dependency scan and package-exports resolution; Gatsby's missing plugin; next/font's download
+    ('Error: The following dependencies are imported but could not be resolved:',
+     'module_not_found', 'Error: The following dependencies are imported but could not be resolved:'),
+    ('Are they installed?', 'module_not_found', 'Are they installed?'),
+    ('[commonjs--resolver] Missing "./dist/client" specifier in "acme-ui" package',
+     'module_not_found', '[commonjs--resolver] Missing "<MODULE>" specifier in "<PACKAGE>" package'),
+    ('ERROR #10226  CONFIG\n\nCouldn\'t find the "gatsby-plugin-sharp" plugin declared in "/app/gatsby-config.js".',
+     'module_not_found', 'Couldn\'t find the "<PACKAGE>" plugin declared in "<FILE>".'),
+    ('Failed to fetch font `Inter`.', 'network_error', 'Failed to fetch font `<FONT>`.'),
+    ('Failed to fetch `Roboto Mono` from Google Fonts.', 'network_error', 'Failed to fetch `<FONT>` from Google Fonts.'),
     # static site generators
+    ('Error: Unable to locate config file or config directory. Perhaps you need to create a new site.',
+     'missing_file', 'Error: Unable to locate config file or config directory. Perhaps you need to create a new site.'),
     ('Error: add site dependencies: load resources: loading templates: "/src/layouts/partials/nav.html:3:1": parse failed: template: partials/nav.html:3: function "foo" not defined',
      'build_command_failed', 'Error: add site dependencies: load resources: loading templates: "<FILE>:<LINE>:<COL>": parse failed: template: <FILE>:<LINE>: function "<IDENTIFIER>" not defined'),
     ('Error: TOCSS: failed to transform "scss/main.scss" (text/x-scss). Check your Hugo installation; you need the extended version to build SCSS/SASS.',

@@ -173,6 +173,25 @@ DETECTOR = Detector("frameworks", "next", (
             r" overridden, or that it calls `next build`\.", "\"build command\" is not overridden"),
         (3, r"Navigate to your project's settings in the Vercel dashboard, and verify that the \"Output Directory\" is not"
             r" overridden\.", "\"output directory\" is not overridden"))),
+    # Vite's dependency scan (`The following dependencies are imported but could not be resolved:` ... `Are they
+    # installed?`) and its package-exports resolution (`Missing "./x" specifier in "pkg" package`)
+    rule("vite-deps-unresolved", "module_not_found",
+         r"The following dependenc(?:y is|ies are) imported but could not be resolved|^Are they installed\?$"
+         r"|Missing \"[^\"]{1,300}\" specifier in \"[^\"]{1,214}\" package",
+         "imported but could not be resolved", "are they installed?", "specifier in", priority=100, tool="vite",
+         masks=(mask(r'(Missing )"[^"]*"( specifier in )"[^"]*"', r'\1"<MODULE>"\2"<PACKAGE>"'),)),
+    # Gatsby's `Couldn't find the "gatsby-plugin-x" plugin declared in "/app/gatsby-config.js".`
+    rule("gatsby-plugin-missing", "module_not_found", r"Couldn't find the \"[^\"]{1,214}\" plugin declared in ",
+         "plugin declared in", priority=100, tool="gatsby",
+         masks=(mask(r'(find the )"[^"]*"', r'\1"<PACKAGE>"'), mask(r'(declared in )"[^"]*"', r'\1"<FILE>"'))),
+    # Hugo run outside the site (a wrong root directory): no config file
+    rule("hugo-config-missing", "missing_file", r"Unable to locate config file or config directory",
+         "unable to locate config file", priority=100, tool="hugo"),
+    # next/font downloading a Google font at build time
+    rule("next-font-fetch", "network_error",
+         r"^Failed to fetch font `[^`]{1,100}`|^Failed to fetch `[^`]{1,100}` from Google Fonts",
+         "failed to fetch font", "from google fonts", priority=100, tool="next",
+         masks=(mask(r"`[^`]*`", "`<FONT>`"),)),
     # react-scripts' `Could not find a required file.` names the file on the next line: `  Name: index.html`
     rule("cra-required-file-name", "missing_file", r"^Name: `?index\.(?:html|[jt]sx?|mjs)`?$", "name: ", priority=60,
          rank=40, tool="react-scripts", masks=(mask(r"index\.\w+", "<FILE>"),)),

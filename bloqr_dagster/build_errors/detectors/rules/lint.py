@@ -92,7 +92,7 @@ DETECTOR = Detector("eslint", "eslint", (
          r"|^(?:[Ww]ould reformat:? \S|Oh no! 💥|\d+ files? would be reformatted\b)|^Your code has been rated at \d"
          r"|^\*{13} Module \S",
          ".py:", ".pyi:", "fixable with the", "would reformat", "oh no!", "would be reformatted", "has been rated at",
-         "* module", priority=90,
+         "* module", priority=90, tool="ruff",
          masks=(mask(r"^\S{1,300}?\.pyi?:\d+:\d+:", "<FILE>:<LINE>:<COL>:"), mask(r"(reformat:? )\S+", r"\1<FILE>"),
                 mask(r"(\*{13} Module )\S+", r"\1<MODULE>"), mask(r"^\[\*\] \d+", "[*] <N>"),
                 mask(r"^\d+( files? would be reformatted)[^\n]*", r"<N>\1"), mask(r"(rated at )\S+[^\n]*", r"\1<SCORE>"),
