@@ -71,7 +71,7 @@ _INSTALL_VERBS = {"install", "i", "ci", "clean-install", "add", "sync", "update"
 KNOWN_TOOLS = {
     "node", "python", "python3", "git", "docker", "make", "sh", "bash", "cd", "vite", "next", "astro", "nuxt",
     "nuxi", "svelte-kit", "remix", "react-router", "gatsby", "hugo", "jekyll", "eleventy", "webpack", "rollup",
-    "esbuild", "tsc", "vue-tsc", "svelte-check", "eslint", "prettier", "turbo", "nx", "wrangler", "vercel",
+    "esbuild", "tsc", "vue-tsc", "svelte-check", "eslint", "prettier", "stylelint", "biome", "turbo", "nx", "wrangler", "vercel",
     "netlify", "firebase", "react-scripts", "vue-cli-service", "ng", "parcel", "tsup", "vitest", "jest",
     "opennextjs-cloudflare", "next-on-pages", "mkdocs", "zola", "cargo", "go", "aws", "gcloud", "flyctl",
 }
@@ -151,6 +151,8 @@ def _one_command(cmd: str, echo: bool) -> Marker | None:
         return Marker("deploy", first if first != "opennextjs-cloudflare" else "wrangler", True)
     if first in ("cd", "sh", "bash", "make", "node", "python", "python3", "docker", "cargo", "go", "aws", "gcloud", "flyctl"):
         return Marker(None, "" if first not in ("docker", "make") else first, True)
+    if first == "next" and second == "lint":  # Next.js runs ESLint
+        return Marker("build", "eslint", True)
     return Marker("build", "next" if first == "next-on-pages" else first, True)
 
 

@@ -21,6 +21,7 @@ of the message (ESLint's `12:5  error  ...`, `Error: ...`) must see the message,
 * GitLab section markers `section_start:1700000000:step_script[collapsed=true]` / `section_end:...`
   (the `CR ESC[0K` around them is gone already: ANSI codes are dropped, and a carriage return keeps
   what was drawn last or splits the line);
+* pnpm's recursive runs: `apps/web build: ` (the package folder and the script);
 * docker BuildKit's step number before its verdict: `#12 ERROR: ...`, `#12 CANCELED` (`#12 0.345 `
   is `masking.clean_line`'s; `#12 [4/6] RUN x` stays: it is the step marker the context reads).
 
@@ -54,11 +55,20 @@ _MORE_PREFIX = re.compile(
 )
 
 
+# pnpm's recursive runs (`pnpm -r build`, `pnpm --filter ... build`) put the package's folder and the script
+# before every line of its output: `apps/web build: Failed to type check.` (a folder with at least one `/`).
+_PNPM_RECURSIVE = re.compile(r"(?:[\w.@-]{1,80}/){1,8}[\w.@-]{1,80} [\w:.-]{1,60}: (?=\S)")
+
+
 def message(raw: str) -> str:
     """The message part of one raw log line: `masking.clean_line`, then the prefixes above."""
     clean = masking.clean_line(raw)
     if clean[:1] in "[0123456789JFMASOND›@#:s":
         m = _MORE_PREFIX.match(clean)
+        if m is not None:
+            return clean[m.end():]
+    if "/" in clean[:90] and ": " in clean[:300]:
+        m = _PNPM_RECURSIVE.match(clean)
         if m is not None:
             return clean[m.end():]
     return clean

@@ -96,10 +96,26 @@ DETECTOR = Detector("frameworks", "next", (
                 mask(r'"(?:[A-Za-z]:)?/[^"]*?:\d+:\d+"', '"<FILE>:<LINE>:<COL>"'))),
     rule("hugo-error-line", "build_command_failed", r"^ERROR (?:19|20)\d\d/\d\d/\d\d \d\d:\d\d:\d\d \S", "error 19", "error 20",
          priority=55, tool="hugo", masks=(mask(r"^ERROR \S+ \S+", "ERROR <DATE> <TIME>"),)),
+    # Hugo's template and pipeline errors outside `error building site` (`template: a.html:3: function "x" not defined`,
+    # `executing "main" at <.Foo>`, `TOCSS: failed to transform`, a module or theme it cannot find)
+    rule("hugo-template", "build_command_failed",
+         r"\btemplate: [\w./-]{1,200}:\d+(?::\d+)?: (?:executing \"|function \"|unexpected |undefined variable|can't evaluate)"
+         r"|\bTOCSS: failed to transform|\bexecute of template failed\b",
+         "template: ", "tocss: failed", "execute of template failed", priority=52, tool="hugo"),
+    rule("hugo-module-missing", "module_not_found",
+         r"\bmodule \"[^\"]{1,200}\" not found(?: in \"[^\"]{1,300}\")?; either add it as a theme",
+         "either add it as a theme", priority=65, tool="hugo",
+         masks=(mask(r'(module )"[^"]*"', r'\1"<MODULE>"'), mask(r'( in )"[^"]*"', r'\1"<PATH>"'))),
+    # Jekyll's `{% include %}` of a file that is not there; Gatsby's webpack `Can't resolve` (#98124)
+    rule("jekyll-include-missing", "missing_file",
+         r"Could not locate the included file '[^']{1,200}' in any of",
+         "could not locate the included file", priority=65, tool="jekyll",
+         masks=(mask(r"(included file )'[^']*'", r"\1'<FILE>'"), mask(r"(in any of )\[[^\]]*\]", r"\1[<PATH>]"))),
+    rule("gatsby-cant-resolve", "module_not_found", r"^ERROR #98124\b", "error #98124", priority=55, tool="gatsby"),
     rule("ssg-build-error", "build_command_failed", r"Liquid Exception: |Jekyll::Errors::|^ERROR #\d+\b",
          "liquid exception", "jekyll::errors", "error #", priority=50, tool="auto"),
     rule("webpack-errors", "build_command_failed",
-         r"^ERROR in |Module (?:build|parse) failed|webpack compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
+         r"^ERROR in |Module (?:build|parse) failed|webpack(?: \d[\w.-]*)? compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
          "error in ", "module build failed", "module parse failed", "compiled with", "[!]", priority=45, tool="webpack"),
     rule("astro-error", "build_command_failed", r"^(?:\d\d:\d\d:\d\d )?\[ERROR\] \[[\w@/:.-]+\]", "[error]",
          priority=45, tool="astro"),
@@ -121,6 +137,64 @@ DETECTOR = Detector("frameworks", "next", (
          "was thrown", priority=20,
          masks=(mask(r'(prerendering page )"[^"]*"', r'\1"<ROUTE>"'), mask(r"(an error on )\S+: \S+", r"\1<ROUTE>: <ROUTE>"),
                 mask(r'(Plugin )"[^"]+"', r'\1"<PLUGIN>"'))),
+    # Next.js `next build` failing on a page module; Remix's missing root route
+    rule("next-build-optimization", "build_command_failed",
+         r"Build optimization failed: found pages? without a React Component as default export",
+         "build optimization failed", priority=60, tool="next", masks=(mask(r"(default export in )\S+", r"\1<PATH>"),)),
+    rule("remix-root-missing", "missing_file", r"Missing \"root\" route file in ", "route file in", priority=60,
+         tool="remix", masks=(mask(r"(file in )\S+", r"\1<PATH>"),)),
+    # Astro's `Could not import \`../a.astro\`.` (FailedToLoadModuleSSR) names an import that did not resolve
+    rule("astro-import-failed", "module_not_found",
+         r"^(?:error +)?Could not import `[^`]{1,300}`\.?$|Could not find Sharp\. Please install Sharp",
+         "could not import", "could not find sharp", priority=60, tool="astro", masks=(mask(r"`[^`]*`", "`<MODULE>`"),)),
+    # webpack 5 after `Can't resolve 'crypto'`: the Node core module polyfill it no longer includes
+    rule("webpack-polyfill-hint", "module_not_found",
+         r"^BREAKING CHANGE: webpack < 5 used to include polyfills for node\.js core modules",
+         "webpack < 5 used to include polyfills", priority=60, rank=40, tool="webpack"),
+    # Vite's `failed to load config from /app/vite.config.ts`: the cause follows on the next lines
+    rule("vite-config-load-failed", "build_command_failed", r"^failed to load config from \S",
+         "failed to load config from", priority=40, rank=25, tool="vite",
+         masks=(mask(r"(config from )\S+", r"\1<FILE>"),)),
+    # a Next.js build output the platform needs is not there: `next start` without a build, the Netlify Next.js
+    # runtime's checks of the publish directory, and Vercel's steps after a missing routes-manifest.json
+    rule("next-output-missing", "build_output_missing",
+         r"Could not find a production build in the '[^']{1,300}' directory"
+         r"|Your publish directory (?:does not contain expected Next\.js build output|was not found at"
+         r"|cannot be the same as the base directory|is pointing to the base directory)"
+         r"|^In most cases it should be set to \"\.next\", unless you have chosen a custom \"distDir\""
+         r"|^If you are using \"next export\" then you should set the environment variable NETLIFY_NEXT_PLUGIN_SKIP",
+         "production build in the", "your publish directory", "custom \"distdir\"", "netlify_next_plugin_skip",
+         priority=100, tool="next",
+         masks=(mask(r"(production build in the )'[^']*'", r"\1'<DIR>'"), mask(r"(was not found at:? )\S+?(?=\.?(?:\s|$))", r"\1<PATH>"))),
+    *(rule(f"vercel-next-output-step-{n}", "build_output_missing", rf"^{n}\. {text}", key, priority=100, tool="vercel",
+           group=f"{n}. " + text.replace("\\", "")) for n, text, key in (
+        (1, r"If present, be sure your `build` script in \"package\.json\" calls `next build`\.", "calls `next build`"),
+        (2, r"Navigate to your project's settings in the Vercel dashboard, and verify that the \"Build Command\" is not"
+            r" overridden, or that it calls `next build`\.", "\"build command\" is not overridden"),
+        (3, r"Navigate to your project's settings in the Vercel dashboard, and verify that the \"Output Directory\" is not"
+            r" overridden\.", "\"output directory\" is not overridden"))),
+    # Vite's dependency scan (`The following dependencies are imported but could not be resolved:` ... `Are they
+    # installed?`) and its package-exports resolution (`Missing "./x" specifier in "pkg" package`)
+    rule("vite-deps-unresolved", "module_not_found",
+         r"The following dependenc(?:y is|ies are) imported but could not be resolved|^Are they installed\?$"
+         r"|Missing \"[^\"]{1,300}\" specifier in \"[^\"]{1,214}\" package",
+         "imported but could not be resolved", "are they installed?", "specifier in", priority=100, tool="vite",
+         masks=(mask(r'(Missing )"[^"]*"( specifier in )"[^"]*"', r'\1"<MODULE>"\2"<PACKAGE>"'),)),
+    # Gatsby's `Couldn't find the "gatsby-plugin-x" plugin declared in "/app/gatsby-config.js".`
+    rule("gatsby-plugin-missing", "module_not_found", r"Couldn't find the \"[^\"]{1,214}\" plugin declared in ",
+         "plugin declared in", priority=100, tool="gatsby",
+         masks=(mask(r'(find the )"[^"]*"', r'\1"<PACKAGE>"'), mask(r'(declared in )"[^"]*"', r'\1"<FILE>"'))),
+    # Hugo run outside the site (a wrong root directory): no config file
+    rule("hugo-config-missing", "missing_file", r"Unable to locate config file or config directory",
+         "unable to locate config file", priority=100, tool="hugo"),
+    # next/font downloading a Google font at build time
+    rule("next-font-fetch", "network_error",
+         r"^Failed to fetch font `[^`]{1,100}`|^Failed to fetch `[^`]{1,100}` from Google Fonts",
+         "failed to fetch font", "from google fonts", priority=100, tool="next",
+         masks=(mask(r"`[^`]*`", "`<FONT>`"),)),
+    # react-scripts' `Could not find a required file.` names the file on the next line: `  Name: index.html`
+    rule("cra-required-file-name", "missing_file", r"^Name: `?index\.(?:html|[jt]sx?|mjs)`?$", "name: ", priority=60,
+         rank=40, tool="react-scripts", masks=(mask(r"index\.\w+", "<FILE>"),)),
     rule("vercel-function-size", "deploy_command_failed",
          r"Serverless Function .{0,80}(?:exceeds|exceeded) the (?:unzipped )?maximum size", "serverless function",
          priority=60, tool="vercel", masks=(mask(r'Function "[^"]*" is [\d.]+\s*mb', 'Function "<NAME>" is <SIZE>'),)),

@@ -152,7 +152,9 @@ _CAUSES = _words((
      r"|unsupported|required)|requires-python|no (?:python )?interpreter", "python_version_error"),
     (r"\bTS\d{4}\b|(?i:type error|is not assignable to|type-?check)", "typescript_error"),
     (r"(?i)(?:output|dist|build|publish|public|out)(?: directory| dir| folder)\b.{0,60}(?:not found|does not exist"
-     r"|missing|doesn't exist|is empty)|no (?:build )?output (?:directory|folder)", "build_output_missing"),
+     r"|missing|doesn't exist|is empty)|no (?:build )?output (?:directory|folder)"
+     r"|(?:cannot|can't|could not|couldn't|unable to) find (?:the )?(?:output|build|publish|dist) (?:directory|dir|folder)",
+     "build_output_missing"),
     (r"(?i)\bENOENT\b|no such file or directory|(?:file|package\.json|config(?:uration)? file)"
      r" (?:'[^']{1,200}' |\"[^\"]{1,200}\" )?(?:not found|does not exist|is missing|could not be found|was not found)"
      r"|could not (?:find|read|open) (?:file|package\.json)|(?:lock ?file|package manager files?) (?:was )?not found"
@@ -180,6 +182,7 @@ _ACTIVITIES = _words((
 _TOOL_CATEGORY = {
     "wrangler": "wrangler_error", "tsc": "typescript_error", "rsync": "deploy_command_failed", "vue-tsc": "typescript_error",
     "svelte-check": "typescript_error", "eslint": "lint_error", "stylelint": "lint_error", "git": "clone_failed",
+    "prettier": "lint_error", "biome": "lint_error",
     **{t: "build_command_failed" for t in (
         "vite", "next", "astro", "nuxt", "esbuild", "webpack", "rollup", "turbopack", "gatsby", "hugo", "jekyll",
         "remix", "react-router", "svelte-kit", "eleventy", "parcel", "tsup", "react-scripts", "vue-cli-service",

@@ -32,8 +32,9 @@ DETECTOR = Detector("generic", "auto", (
     rule("out-of-memory", "out_of_memory",
          r"(?i:out of memory)|\bENOMEM\b|Cannot allocate memory|MemoryError"
          r"|(?i:exceeded (?:the |its )?(?:maximum |max )?(?:allowed |available )?memory)"
-         r"|memory limit exceeded|^Killed$|: line \d+: +\d+ Killed\b|\bsignal: killed\b|\bSIGKILL\b|exit code 137|exited with (?:code )?137",
-         "memory", "enomem", "killed", "sigkill", "code 137", "with 137", priority=90),
+         r"|memory limit exceeded|^Killed$|: line \d+: +\d+ Killed\b|\bsignal: killed\b|\bSIGKILL\b|exit code 137|exited with (?:code )?137"
+         r"|exit status 137",
+         "memory", "enomem", "killed", "sigkill", "code 137", "with 137", "status 137", priority=90),
     # CRA's `Could not find a required file.` names it on the next lines: `  Searched in: /app/public`
     rule("missing-file-searched", "missing_file", r"^Searched in: (?:[A-Za-z]:)?[/\\]", "searched in:", priority=60,
          rank=40),

@@ -8,17 +8,23 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import QUOTED_MODULE, mask,
 DETECTOR = Detector("node", "node", (
     rule("node-heap-oom", "out_of_memory",
          r"JavaScript heap out of memory|FATAL ERROR: .*(?:heap limit|Allocation failed|out of memory)"
-         r"|Fatal (?:JavaScript|javascript) (?:OOM|out of memory)",
-         "heap", "fatal error", "fatal javascript", priority=100),
+         r"|Fatal (?:JavaScript|javascript) (?:OOM|out of memory)|Fatal process out of memory"
+         r"|\bERR_WORKER_OUT_OF_MEMORY\b|RangeError: Array buffer allocation failed"
+         r"|WebAssembly\.Memory\(\): could not allocate memory",
+         "heap", "fatal error", "fatal javascript", "fatal process out of memory", "err_worker_out_of_memory",
+         "array buffer allocation failed", "could not allocate memory", priority=100),
     # V8 prints the last GCs before the FATAL ERROR line and a native stack after it: the same failure, so
     # they rank below that line (the primary is the line that says what happened).
     rule("node-heap-oom-trace", "out_of_memory",
          r"<--- (?:Last few GCs|JS stacktrace) --->|^=+ JS stack trace =+|^-+ Native stack trace -+"
          r"|\[\d+:0x[0-9a-fA-F]+\]\s+\d+ ms: (?:Mark-sweep|Mark-Compact|Scavenge|Mark-compact)"
-         r"|allocation failure;? (?:scavenge|GC) might not succeed|^\d+: (?:0x)?[0-9a-fA-F]{6,16} node::"
+         r"|allocation failure;? (?:scavenge|GC) might not succeed|^\d+: (?:0x)?[0-9a-fA-F]{6,16} +(?:node::|v8::|Builtins_)"
+         r"|^\d+: (?:0x)?[0-9a-fA-F]{6,16} +\[node\]$|^Security context: 0x[0-9a-fA-F]+ <JSObject>"
+         r"|^\d+: (?:ExitFrame|StubFrame) \[pc: 0x|^\d+: builtin exit frame: "
          r"|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError|Abort\(\))"
          r"|\bv8::(?:internal::V8::FatalProcessOutOfMemory|Utils::ReportOOMFailure|Isolate::ReportExternalAllocation)",
          "last few gcs", "js stacktrace", "js stack trace", "native stack trace", "ms: mark", "ms: scavenge", "allocation fail", "node::",
+         "v8::", "builtins_", "[node]", "security context: 0x", "exitframe [pc", "stubframe [pc", "builtin exit frame",
          "fatalprocessoutofmemory", "reportoomfailure", "reportexternalallocation", priority=100, rank=90,
          masks=(mask(r"^\d+: (?:0x)?[0-9a-fA-F]+ ", "<N>: <HEX> "), mask(r" \[[^\]/]*/[^\]]*\]$", " [<PATH>]"))),
     # Node 17+ (OpenSSL 3) running a webpack 4 / react-scripts 4 build: the Node version is the cause
@@ -31,22 +37,53 @@ DETECTOR = Detector("node", "node", (
          r"|[Uu]nsupported Node(?:\.js)? version|Node\.js version .* is required|ERR_UNSUPPORTED_NODE"
          r"|not supported by (?:Astro|Next\.js|Nuxt|Vite|SvelteKit)|Vite requires Node\.js version"
          r"|node-build: definition not found|Unable to (?:find|install) (?:node|nodejs) (?:version )?v?\d"
-         r"|[Ii]nvalid Node\.js [Vv]ersion|Node\.js [Vv]ersion \"[^\"]+\" is (?:discontinued|deprecated|not supported)",
+         r"|[Ii]nvalid Node\.js [Vv]ersion|Node\.js [Vv]ersion \"[^\"]+\" is (?:discontinued|deprecated|not supported)"
+         r"|Node(?:\.js)? v?\d[\d.x]* is no longer supported"
+         # npm, pnpm and Yarn refusing to run on the Node they find; node-sass without a binding for it
+         r"|is known not to run on Node\.js v?\d|^npm does not support Node\.js v?\d|^The current version of Node\.js is v?\d"
+         r"|This tool requires a Node version compatible with|Node Sass does not yet support your current environment",
          "you are using node", "is not supported", "is unsupported", "requires at least node", "requires node",
          "upgrade your node", "upgrade node", "unsupported node", "is required", "err_unsupported_node",
          "not supported by", "requires node.js", "node-build: definition", "unable to", "invalid node.js version",
-         "is discontinued", "is deprecated", priority=100,
+         "is discontinued", "is deprecated", "is no longer supported", "known not to run on node",
+         "npm does not support node", "current version of node.js", "requires a node version", "node sass does not yet support",
+         priority=100,
          masks=(mask(r"(Node\.js )v?\d+(?:\.\d+)*", r"\1<VERSION>"),)),
+    # node refusing a flag it does not know yet (`--openssl-legacy-provider` before Node 17); a `node:` builtin
+    # that an old Node does not have; a native addon built for another Node ABI
+    rule("node-flag-unknown", "node_version_mismatch",
+         r"^(?:\S{1,200}: )?(?:--[\w-]{1,80}(?:=\S{0,80})? is not allowed in NODE_OPTIONS|bad option: --[\w-])"
+         r"|No such built-in module: node:|\bERR_UNKNOWN_BUILTIN_MODULE\b|Cannot find module 'node:[\w/]{1,40}'"
+         r"|was compiled against a different Node\.js version using",
+         "is not allowed in node_options", "bad option: --", "no such built-in module", "err_unknown_builtin_module",
+         "cannot find module 'node:", "compiled against a different node.js", priority=102,
+         masks=(mask(r"(NODE_MODULE_VERSION )\d+", r"\1<N>"), mask(r"(node:)[\w/]+", r"\1<MODULE>"))),
+    # a global or built-in method that newer Node versions have (structuredClone and web streams: 17/18, fetch,
+    # File and the WHATWG classes: 18/20, Array `findLast`/`toSorted`: 18/20, crypto.hash: 21.7, ...)
+    rule("node-missing-global", "node_version_mismatch",
+         r"\b(?:structuredClone|ReadableStream|WritableStream|TransformStream|TextDecoderStream|AbortController"
+         r"|AbortSignal|fetch|Headers|FormData|File|Blob|BroadcastChannel|DOMException|CustomEvent) is not defined\b"
+         r"|\.(?:replaceAll|findLast|findLastIndex|toSorted|toReversed|toSpliced|hasOwn|withResolvers|fromAsync|groupBy"
+         r"|styleText) is not a function\b|crypto[\w$]{0,20}\.(?:getRandomValues|hash|randomUUID) is not a function\b",
+         "is not defined", "is not a function", priority=55,
+         masks=(mask(r"\b[\w$]*crypto[\w$]*\.", "crypto."), mask(r"\b\w+(\.(?:replaceAll|findLast|findLastIndex|toSorted|toReversed|toSpliced) )", r"<IDENTIFIER>\1"))),
     rule("node-old-syntax", "node_version_mismatch",
-         r"SyntaxError: Unexpected token '(?:\.|\?|\?\?=|\|\|=|&&=|#)'", "unexpected token", priority=100,
+         r"SyntaxError: Unexpected token '(?:\.|\?|\?\?=|\|\|=|&&=|#)'"
+         # import assertions (`assert { type: 'json' }`) that Node 22 removed
+         r"|SyntaxError: Unexpected identifier 'assert'", "unexpected token", "unexpected identifier 'assert'", priority=100,
          masks=(mask(r"token '[^']*'", "token '<TOKEN>'"),)),
     rule("node-cannot-find-module", "module_not_found",
          r"Cannot find module (?:'[^']+'|\"[^\"]+\"|@?\w[\w@./-]*)|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'"
+         r"|does not provide an export named '|Named export '[^']{1,200}' not found\. The requested module"
+         r"|Directory import '[^']{1,300}' is not supported resolving ES modules"
          r"|ERR_PACKAGE_PATH_NOT_EXPORTED|ERR_UNSUPPORTED_DIR_IMPORT|Package subpath '[^']+' is not defined by \"exports\""
          r"|^code: '(?:ERR_)?MODULE_NOT_FOUND'|^code: '(?:UNRESOLVED_IMPORT|MISSING_EXPORT)'",
          "cannot find module", "cannot find package", "err_module_not_found", "module_not_found", "no module named",
-         "err_package_path_not_exported", "err_unsupported_dir_import", "package subpath", "code: '", priority=100,
-         masks=(QUOTED_MODULE, mask(r"(module named )'[^']*'", r"\1'<MODULE>'"))),
+         "err_package_path_not_exported", "err_unsupported_dir_import", "package subpath", "code: '",
+         "does not provide an export named", "named export", "directory import", priority=100,
+         masks=(QUOTED_MODULE, mask(r"(module named )'[^']*'", r"\1'<MODULE>'"),
+                mask(r"((?:export named|Named export) )'[^']*'", r"\1'<IDENTIFIER>'"),
+                mask(r"(Directory import )'[^']*'", r"\1'<PATH>'"))),
     # a printed Rollup error object's code
     rule("rollup-error-code", "build_command_failed", r"^code: '(?:PLUGIN_ERROR|PARSE_ERROR)',?$", "code: '",
          priority=60, rank=20),

@@ -59,6 +59,10 @@ DETECTOR = Detector("typescript", "tsc", (
     # `tsc --build`'s closing table header `Errors  Files` (its rows `  2  src/a.ts:8` are not matched: a
     # keyword as common as `.ts:` would offer the rules every line naming a TypeScript file)
     rule("tsc-summary-table", "typescript_error", r"^Errors  {1,8}Files$", "errors  ", priority=50, rank=20),
+    # svelte-check's summary names its errors before its warnings (`found 3 errors and 1 warning`): above the
+    # warning-first rule, which reads `warning` as the first severity word (`errors` is not `error`)
+    rule("svelte-check-summary", "typescript_error", r"svelte-check found [1-9]\d* errors?\b", "svelte-check found",
+         priority=155, tool="svelte-check"),
     rule("tsc-summary", "typescript_error",
          r"Found [1-9]\d* errors?(?: in \d+ files?)?\.?(?:\s+Watching for file changes)?|TypeScript: \d+ semantic"
          r" errors?|svelte-check found [1-9]\d* errors?", "error", priority=50,
