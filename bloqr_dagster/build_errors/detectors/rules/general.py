@@ -103,15 +103,18 @@ DETECTOR = Detector("general", "auto", (
          r"|Version '[^']+' for '[^']+' was not found)|^Package \S+ is not available, but is referred to"
          # coreutils' `mkdir: cannot create directory 'x': File exists`, Python's `[Errno 21] Is a directory: 'x'`
          r"|: (?:File exists|Not a directory|Is a directory|Directory not empty|Read-only file system|No space left on device"
-         r"|Operation not permitted)$|\[Errno \d{1,3}\] [A-Z][\w ]{2,60}: |No space left on device"
+         r"|Operation not permitted)$|\[Errno \d{1,3}\] [A-Z][\w ]{2,60}: "
+         # Windows shells: cmd's `'x' is not recognized as an internal or external command`, PowerShell's cmdlet form
+         r"|is not recognized as (?:an internal or external command|the name of a cmdlet)|^which: no \S{1,200} in \("
          r"|\bremote: +Repository (?:\S{1,200} )?not found\b",
          "temporary failure", "network is unreachable", "operation timed out", "max retries exceeded",
          "toomanyrequests", "pull rate limit", "authentication required", "permission denied", "e: unable to", "e: package", "e: version", "returned a ",
          "is not available, but", "file exists", "not a directory", "is a directory", "directory not empty",
-         "read-only file system", "no space left", "operation not permitted", "[errno", "repository",
+         "read-only file system", "no space left", "operation not permitted", "[errno", "repository", "not recognized as", "which: no",
          priority=4, relative="general", rank=RANK_GENERIC,
          masks=(mask(r"^https?://\S+: ", "<URL>: "), mask(r"(package |Package )'?[\w.:+-]+'?", r"\1<PACKAGE>"),
-                mask(r"(resolving )'[^']*'", r"\1'<HOST>'"))),
+                mask(r"(resolving )'[^']*'", r"\1'<HOST>'"), mask(r"(\[Errno \d{1,3}\] [A-Z][\w ]{2,60}: )'[^']*'", r"\1'<PATH>'"),
+                mask(r"^(which: no )\S+ in \([^)]*\)", r"\1<COMMAND> in (<PATH>)"))),
     rule("traceback", "build_command_failed", r"^Traceback \(most recent call last\):", "traceback", priority=5,
          relative="general", rank=RANK_TOOL_SUMMARY - 2),
 ), shared=True)
@@ -131,7 +134,7 @@ def _words(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[t
 _CAUSES = _words((
     # a process killed for memory: V8's `Reached heap limit Allocation failed`, the kernel's OOM killer, exit 137
     (r"(?i)out of memory|heap limit|javascript heap|allocation failed|\boom(?:[ -]?killed)?\b|memory limit|\bENOMEM\b"
-     r"|cannot allocate memory|\bMemoryError\b|\b(?:code|status|with):? 137\b|\bsignal: killed\b|^Killed$",
+     r"|cannot allocate memory|\bMemoryError\b|\b(?:code|status|with):? 137\b|\bsignal: killed\b|^Killed$|: Killed$",
      "out_of_memory"),
     # a timeout talking to a server is the network's (Go's `i/o timeout`, `Client.Timeout exceeded while awaiting
     # headers`, `TLS handshake timeout`, requests' `ReadTimeoutError`), not the job's time limit
