@@ -183,6 +183,26 @@ CASES = [
      'Error: Command "<COMMAND>" exited with <CODE>'),
     ('entry.ts: ERROR: Detected cycle while resolving import "./a"', 'build_command_failed',
      '<FILE>: ERROR: Detected cycle while resolving import "<PATH>"'),
+    # detected without a marker: a tool's `Error <verb>ing`, Java's and .NET's uncaught exceptions, a crash,
+    # a sentence saying a named file is not found (rules/phrases.py)
+    ('Error building site: failed to render pages: render of "page" failed', 'build_command_failed',
+     'Error building site: failed to render pages: render of "page" failed'),
+    ('Error in plugin @netlify/plugin-nextjs', 'build_command_failed',
+     'Error in plugin @netlify/plugin-nextjs'),
+    ('package.json not found', 'missing_file',
+     'package.json not found'),
+    ("'./src/main.ts' could not be found", 'missing_file',
+     "'<FILE>' could not be found"),
+    ('No matching distribution found for torch==9.9', 'dependency_install_failed',
+     'No matching distribution found for torch==<NUM>'),
+    ('No such file: config.yml', 'missing_file',
+     'No such file: <FILE>'),
+    ('Exception in thread "main" java.lang.RuntimeException: boom', 'build_command_failed',
+     'Exception in thread "main" java.lang.RuntimeException: boom'),
+    ('Segmentation fault (core dumped)', 'build_command_failed',
+     'Segmentation fault (core dumped)'),
+    ('Unhandled exception: boom', 'build_command_failed',
+     'Unhandled exception: boom'),
 ]
 
 
@@ -216,6 +236,11 @@ NEGATIVES = [
     "[INFO] BUILD SUCCESS",
     "Finished: SUCCESS",
     "10 errors suppressed",
+    "Cache not found for input keys: node-cache-Linux-x64-abc",
+    "Build cache not found",
+    "No matching files found, skipping upload",
+    ".nvmrc not found, using the default Node version",
+    "Page not found",  # `X not found` about something other than a file is as often a tool's progress
 ]
 
 

@@ -51,7 +51,8 @@ DETECTOR = Detector("general", "auto", (
          # buildpacks (Heroku, Cloud Native): `[Error: Unable to install dependencies using pip]`, `! Failed to x`;
          # uv's cause chain `╰─▶ x`; `Error during bun install`, `ERROR while x`
          r"|^\[Error: \S|^! +(?:[Ff]ailed|[Ee]rror|ERROR|[Uu]nable|[Mm]issing|[Cc]ould(?:n't| not)|[Cc]annot|[Ii]nvalid"
-         r"|Push (?:rejected|failed)|[A-Z]\w+ (?:Requirement )?Error\b)|^[╰├]─▶ \S|^(?:Error|ERROR) (?:during|running|executing) \S"
+         r"|Push (?:rejected|failed)|[A-Z]\w+ (?:Requirement )?Error\b)|^[╰├]─▶ \S|^(?:Error|ERROR) (?:during|running|executing|in|building|compiling|parsing|processing|generating|installing"
+         r"|rendering|bundling|deploying|publishing|uploading|downloading|fetching) \S"
          r"|^[^\n]{1,80}?: An (?:unexpected )?error (?:has )?occurred\b"
          # `npm ERR! x`, `gyp ERR! x`, `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`: a message,
          # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output)
@@ -61,7 +62,7 @@ DETECTOR = Detector("general", "auto", (
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
          # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
          r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
-         r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at",
+         r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at|^Exception in thread \"[^\"]{1,100}\" \S|^Unhandled exception: \S",
          "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", "error occurred",
          "error has occurred", priority=6,
          relative="general",
@@ -202,7 +203,7 @@ _CAUSES = _words((
      r"|could not find a production build|(?:cannot|can't|could not|couldn't|unable to) (?:find|locate|read|access)"
      r" (?:the |your |an? )?(?:build |publish |deploy |output |dist |static )(?:directory|dir|folder)\b",
      "build_output_missing"),
-    (r"(?i)\bENOENT\b|no such file or directory|(?:file|package\.json|config(?:uration)? file)"
+    (r"(?i)\bENOENT\b|no such file\b|(?:file|package\.json|config(?:uration)? file)"
      r" (?:'[^']{1,200}' |\"[^\"]{1,200}\" |`[^`]{1,200}` |/\S{1,200} )?(?:not found|does not exist|is missing|could not be found"
      r"|was not found)|could not (?:find|read|open) (?:file|package\.json)|(?:lock ?file|package manager files?) (?:was )?not found"
      r"|couldn't find any supported .{0,40}files|\bmissing (?:lock ?file|package\.json)\b"
@@ -211,7 +212,8 @@ _CAUSES = _words((
      r"(?>(?:[\w.-]{1,40} ){0,2})(?:config(?:uration)?|file|manifest)\b(?! for module)"
      r"|\b(?:Gemfile|requirements\.txt|pyproject\.toml|go\.mod|Cargo\.toml|composer\.json|Pipfile|index\.html)"
      r"(?: file)? (?:not found|does not exist|is missing|could not be found|was not found)"
-     r"|[\"'`]\.{0,2}/?[\w./-]{1,200}\.[a-z]{1,6}[\"'`] does not exist",
+     r"|[\"'`]\.{0,2}/?[\w./-]{1,200}\.[a-z]{1,6}[\"'`] does not exist"
+     r"|(?:^|: )[\"'`]\.{0,2}/?[\w./-]{1,200}\.[a-z]{1,6}[\"'`] (?:was not found|could not be found)",
      "missing_file"),
 ))
 
