@@ -203,6 +203,16 @@ CASES = [
      'Segmentation fault (core dumped)'),
     ('Unhandled exception: boom', 'build_command_failed',
      'Unhandled exception: boom'),
+    # bash's report of a job killed by a signal names its command: the command's step decides
+    ('bash: line 3:  4242 Segmentation fault      (core dumped) pip install -r requirements.txt', 'dependency_install_failed',
+     'bash: line <N>:  <N> Segmentation fault (core dumped) pip install -r requirements.txt'),
+    ('/bin/bash: line 34:  1376 Aborted                 (core dumped) gatsby build', 'build_command_failed',
+     '<PATH>: line <N>:  <N> Aborted (core dumped) gatsby build'),
+    # a download that failed with no other cause named is the network's
+    ('! Failed to download `node`', 'network_error',
+     '! Failed to download `node`'),
+    ('Error: Could not download Chromium r1045629', 'network_error',
+     'Error: Could not download Chromium r1045629'),
 ]
 
 

@@ -158,7 +158,9 @@ _CAUSES = _words((
      r"|name or service not known|nodename nor servname|reset by peer|(?:(?:failed|unable) to|could not) connect to(?! (?:localhost|127\.|\[?::1|0\.0\.0\.0"
      r"|(?:the )?(?:database|db|redis|postgres\w*|mysql|mongo\w*)\b))"
      r"|self[- ]signed certificate|unable to (?:get|verify) (?:local issuer|the first) certificate|\bERR_SOCKET_"
-     r"|\bUNABLE_TO_VERIFY_LEAF_SIGNATURE\b|\bCERT_HAS_EXPIRED\b|(?:New|Max)ConnectionError|\bProxyError\b", "network_error"),
+     r"|\bUNABLE_TO_VERIFY_LEAF_SIGNATURE\b|\bCERT_HAS_EXPIRED\b|(?:New|Max)ConnectionError|\bProxyError\b"
+     # a download that failed without another cause named (curl's, nvm's, a buildpack's, a browser installer's)
+     r"|(?:failed|unable|could not|couldn't) (?:to )?download\b|\bdownload (?:failed|error)\b", "network_error"),
     (r"(?i)unauthori[sz]ed|\bforbidden\b|\b40[13]\b|authenticat|invalid (?:api )?(?:token|credentials|key)"
      r"|not logged in|login required|access denied|api[ _]token|permission denied \(publickey|no existing credentials"
      r"|token is not valid|interactive login|incorrect or missing password|not accessible by integration"
@@ -288,10 +290,13 @@ _NAMED_COMMAND = re.compile(r"""\b(?:process|[Cc]ommand|[Ss]cript|[Ff]ailed to r
                             r"|`([^`]{1,200})`)|[Cc]ommand failed with exit code \d+: ([^\n]{1,200})"
                             # cargo/uv's `process didn't exit successfully: `x``, CodeBuild's `Error while executing command: x`
                             r"|didn't exit successfully: `([^`]{1,200})|[Ee]rror while executing command: ([^\n]{1,200})"
-                            r"|\bERROR \[[^\]]{1,60}\] RUN ([^\n]{1,200})|executor failed running \[/bin/(?:ba)?sh -c ([^\]]{1,200})")
+                            r"|\bERROR \[[^\]]{1,60}\] RUN ([^\n]{1,200})|executor failed running \[/bin/(?:ba)?sh -c ([^\]]{1,200})"
+                            # bash's report of a job killed by a signal names its command last
+                            r"|: line \d+: +\d+ (?:Aborted|Segmentation fault|Bus error|Illegal instruction|Killed|Terminated)"
+                            r"(?: +\(core dumped\))? +(\S[^\n]{0,199})")
 
 
-_COMMAND_WORDS = ("ommand", "process", "cript", "ailed to run", "] RUN ", "executor failed", "exit successfully")
+_COMMAND_WORDS = ("ommand", "process", "cript", "ailed to run", "] RUN ", "executor failed", "exit successfully", ": line ")
 
 
 def command_category(clean: str) -> str | None:
