@@ -213,6 +213,21 @@ CASES = [
      '! Failed to download `node`'),
     ('Error: Could not download Chromium r1045629', 'network_error',
      'Error: Could not download Chromium r1045629'),
+    # tsc's message templates without their code
+    ("error: Property 'foo' does not exist on type 'Bar'.", 'typescript_error',
+     "error: Property '<IDENTIFIER>' does not exist on type '<TYPE>'."),
+    ('Error: Module \'"./api"\' has no exported member \'fetchUser\'.', 'typescript_error',
+     "Error: Module '<MODULE>' has no exported member '<IDENTIFIER>'."),
+    ("error: Cannot find name 'process'. Do you need to install type definitions for node?", 'typescript_error',
+     "error: Cannot find name '<IDENTIFIER>'. Do you need to install type definitions for node?"),
+    # a registry's auth codes and words
+    ('Error: authorization failed for registry', 'auth_error',
+     'Error: authorization failed for registry'),
+    # the activity: artifacts are published, Prettier checks style
+    ('Error: Multiple artifacts named "github-pages" were unexpectedly found for this workflow run.', 'deploy_command_failed',
+     'Error: Multiple artifacts named "github-pages" were unexpectedly found for this workflow run.'),
+    ('error: Code style issues found in 3 files. Run Prettier with --write to fix.', 'lint_error',
+     'error: Code style issues found in <N> files. Run Prettier with --write to fix.'),
 ]
 
 

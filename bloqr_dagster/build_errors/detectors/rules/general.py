@@ -165,7 +165,8 @@ _CAUSES = _words((
      r"|not logged in|login required|access denied|api[ _]token|permission denied \(publickey|no existing credentials"
      r"|token is not valid|interactive login|incorrect or missing password|not accessible by integration"
      r"|permission to \S+ denied|token.{0,60}(?:has been )?(?:deleted|expired|revoked|rolled)|bad credentials"
-     r"|trying to log ?in\b|^https?://\S{1,300}: permission denied|not authori[sz]ed|(?:missing|invalid|expired|no) credentials"
+     r"|trying to log ?in\b|^https?://\S{1,300}: permission denied|not authori[sz]ed|\bE(?:40[13]|NEEDAUTH)\b"
+     r"|authori[sz]ation (?:failed|required|error)|invalid username or password|login failed|(?:missing|invalid|expired|no) credentials"
      r"|credentials (?:are )?(?:missing|invalid|expired|not found|required)|(?:missing|expired) (?:access |auth |api |personal access )?token\b",
      "auth_error"),
     # a git operation a package manager or platform ran for it (uv's `failed to clone into`, yarn's `Failed listing refs`)
@@ -199,7 +200,10 @@ _CAUSES = _words((
     (r"(?i)\bpython (?:version|interpreter|\d+(?:\.[\dx*]+){0,2})[^.]{0,40}(?:not found|not available|not supported"
      r"|not installed|unsupported|required)|requires-python|no (?:python )?interpreter|requires a different python"
      r"|python_requires|pyenv: version|\bruntime\.txt\b|\bPYTHON_VERSION\b", "python_version_error"),
-    (r"\bTS\d{4}\b|(?i:type error|is not assignable to|type[- ]?check)", "typescript_error"),
+    # tsc's message templates, printed without their code by bundler plugins and IDE-style checkers
+    (r"\bTS\d{4}\b|(?i:type error|is not assignable to|type[- ]?check|does not exist on type|has no exported member"
+     r"|cannot find name [\"'`]|implicitly has an? [\"'`]?any\b|object is possibly [\"'`]?(?:undefined|null)"
+     r"|no overload matches this call|argument of type [\"'`])", "typescript_error"),
     (r"(?i)(?:output|dist|build|publish|public|out|deploy|static|export)(?: directory| dir| folder)\b.{0,60}(?:not found"
      r"|does not exist|missing|doesn't exist|is empty)|no (?:build )?output (?:directory|folder)"
      r"|could not find a production build|(?:cannot|can't|could not|couldn't|unable to) (?:find|locate|read|access)"
@@ -242,8 +246,10 @@ _INSTALL = re.compile(
 _ACTIVITIES = _words((
     (r"(?i)\bclon(?:e|ing)\b|\bsubmodule\b|\bcheckout\b|\bgit (?:fetch|pull)\b|fetch-pack|\bgit repositor(?:y|ies)\b",
      "clone_failed"),
-    (r"(?i)\beslint\b|\blint(?:ing|er)?\b|\bstylelint\b", "lint_error"),
-    (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing|ed)?\b|\brelease\b", "deploy_command_failed"),
+    (r"(?i)\beslint\b|\blint(?:ing|er)?\b|\bstylelint\b|\bprettier\b|\b(?:ruff|flake8|pylint|rubocop|biome)\b"
+     r"|warnings? (?:are |being )?treated as errors", "lint_error"),
+    (r"(?i)\bdeploy(?:ing|ment)?\b|\bpublish(?:ing)?\b|\bupload(?:ing|ed)?\b|\brelease\b|\bartifacts?\b"
+     r"|\b(?:git|docker) push\b", "deploy_command_failed"),
     (r"(?i)\binstall(?:ing|ation|er)?\b|(?<!cyclical )(?<!circular )\bdependenc(?:y|ies)\b|\bpackage manager\b"
      r"|\b(?:pipfile|gemfile|requirements\.txt|package-lock\.json|yarn\.lock|pnpm-lock|poetry\.lock|uv\.lock)"
      r"|resolving (?:dependencies|packages|peer)|\bpeer dep|\bregistry\b|\btarball\b|no matching version"
