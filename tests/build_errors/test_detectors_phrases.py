@@ -13,7 +13,7 @@ from bloqr_dagster.build_errors.detectors.rules.phrases import RANK_PHRASE
 
 
 @pytest.mark.parametrize(("line", "code", "group"), [
-    ("Cannot find extended babel config", "build_command_failed", "Cannot find extended babel config"),
+    ("Cannot find extended babel config", "missing_file", "Cannot find extended babel config"),  # a config file absent
     ("Could not statically evaluate import.meta.glob argument", "build_command_failed",
      "Could not statically evaluate import.meta.glob argument"),
     ("Failed to parse .babelrc", "build_command_failed", "Failed to parse .babelrc"),

@@ -44,7 +44,9 @@ DETECTOR = Detector("generic", "auto", (
          "code 254", "code: 254", "status 254", "status: 254", "with 254", priority=25, summary=True),
     # bash's report of a job that died of a signal: `line 34:  1376 Aborted  (core dumped) gatsby build`
     rule("shell-signal-death", "build_command_failed",
-         r": line \d+: +\d+ (?:Aborted|Segmentation fault|Bus error|Illegal instruction)(?: +\(core dumped\))?(?: +\S|$)",
+         r": line \d+: +\d+ (?:Aborted|Segmentation fault|Bus error|Illegal instruction)(?: +\(core dumped\))?(?: +\S|$)"
+         # the bare report, as a shell or a runtime prints it: `Segmentation fault (core dumped)`
+         r"|^(?:Aborted|Segmentation fault|Bus error|Illegal instruction)(?: \(core dumped\))?$",
          "aborted", "segmentation fault", "bus error", "illegal instruction", priority=40, relative="general"),
     rule("missing-file", "missing_file", r"No such file or directory|ENOENT: no such file", "no such file",
          "enoent", priority=45),

@@ -71,4 +71,13 @@ DETECTOR = Detector("phrases", "auto", (
          "not supported", "not allowed", "not permitted", "not valid", "not exist", "cannot be used", "cannot have",
          "cannot contain", "cannot be combined", "cannot import", "cannot export",
          priority=3, relative="general", rank=RANK_PHRASE),
+    # `package.json not found`, `'./src/a.ts' could not be found`, `No matching distribution found for x`,
+    # `No such file: x`: a file the build needs is not there (a sentence that names a path or a file name:
+    # `X not found` about anything else is as often a tool's progress)
+    rule("phrase-not-found", "build_command_failed",
+         rf"{_OPEN}[\"'`]?[\w@-]{{0,100}}(?:\.{{1,2}}/|[\w@-]/|[\w@-]\.[A-Za-z]{{1,8}}\b)[\w@./-]{{0,200}}[\"'`]?"
+         rf" (?:file |directory )?(?:(?:was |is )?not found|could not be found)\b{_CARRIES_ON}"
+         rf"|{_OPEN}No (?:matching|such|suitable|compatible|valid) {_CARRIES_ON}[\w@./'\"`-]",
+         "not found", "not be found", "no matching", "no such", "no suitable", "no compatible", "no valid",
+         priority=3, relative="general", rank=RANK_PHRASE),
 ), shared=True)
