@@ -59,18 +59,35 @@ DETECTOR = Detector("python", "pip", (
          # code written for a newer Python run by an older one: PEP 604 unions, PEP 585 generics, PEP 563
          r"|unsupported operand type\(s\) for \|: '(?:type|types\.GenericAlias|_GenericAlias|_SpecialForm|typing\.\w+"
          r"|dict)' and '(?:type|NoneType|types\.GenericAlias|_GenericAlias|_SpecialForm|typing\.\w+|dict)'"
-         r"|TypeError: 'type' object is not subscriptable|future feature annotations is not defined",
+         r"|TypeError: 'type' object is not subscriptable|future feature annotations is not defined"
+         # uv and the test runners (tox, nox, PDM) that cannot find the interpreter they were asked for
+         r"|\bNo interpreter found (?:in|at) |\bPython interpreter not found at |Failed to inspect Python interpreter from"
+         r"|\bInterpreterNotFound\b|could not find python interpreter with spec"
+         r"|^(?![^\n]{0,200}\bskipped\b)[^\n]{0,200}?\bPython interpreter \S+ not found\b"
+         r"|No Python interpreter matching|\[NoPythonVersion\]"
+         # pipenv with neither pyenv nor asdf to install the Python it needs; pyenv's python-build failing to build it
+         r"|could be found to install Python|^BUILD FAILED \([^)\n]{1,120} using python-build"
+         r"|^(?:ERROR: )?The Python \w+ extension was not compiled"
+         # get-pip.py (and pip itself) on an interpreter it no longer supports
+         r"|This script does not work on Python \d|The minimum supported Python version is \d"
+         # a package's own setup.py / __init__ guard: `RuntimeError: Python version >= 3.9 required.`
+         r"|\bPython (?:version )?(?:[<>=~^!]{1,2} ?)?\d+(?:\.\d+)*\+?(?: or (?:later|newer|higher|above))? (?:is )?required\b"
+         r"|\brequires Python (?:version )?\d+(?:\.\d+)*(?:\+| or (?:later|newer|higher|above))",
          "resolved to python", "resolved python interpreter", "locked python requirement", "python version (",
          "environment's python version", "no download found for request", "is not supported. please use python",
          "was not found on your system", "unable to find a compatible version", "for command",
          "failed to install", "no precompiled python", "pypy version", "all available versions",
          "python version file", "requested runtime", "that version on s3", ".python-version file",
          "is discontinued", "end-of-life", "unsupported operand", "is not subscriptable", "future feature annotations",
+         "no interpreter found", "interpreter not found", "inspect python interpreter", "interpreternotfound",
+         "could not find python interpreter", "python interpreter ", "nopythonversion", "to install python",
+         "using python-build", "extension was not compiled", "does not work on python", "minimum supported python",
+         "required", "requires python",
          priority=100, tool="python",
-         masks=(mask(r"(Python(?: version)? )(?:\(\d[\w.+]*\)|\d[\w.+]*)(?=[,: )]| is| was| does)",
+         masks=(mask(r"(Python(?: version)? )(?:\(\d[\w.+]*\)|\d[\w+]*(?:\.[\w+]+)*)(?=[,.: )]|$| is| was| does)",
                      lambda m: m.group(1) + ("(<VERSION>)" if m.group().endswith(")") else "<VERSION>")),
                 mask(r"\bPython[<>=~!]{1,2}[\w.*]+", "Python<RANGE>"),
-                mask(r"(?<![\w.-])(?!Python\b)[A-Za-z][\w.-]{0,100}(?:\[[\w,-]{1,100}\])?(?:==|>=|<=|~=|!=)[\w.*+]+",
+                mask(r"(?<![\w.-])(?!Python\b|requires-python\b)[A-Za-z][\w.-]{0,100}(?:\[[\w,-]{1,100}\])?(?:==|>=|<=|~=|!=)[\w.*+]+",
                      "<PACKAGE><RANGE>"),
                 mask(r"\b(all versions of |depends? on |conclude that )(?!Python\b)[A-Za-z][\w.-]*", r"\1<PACKAGE>"),
                 mask(r"(Python requirement: )`[^`]*`", r"\1`<RANGE>`"),
@@ -84,7 +101,12 @@ DETECTOR = Detector("python", "pip", (
                 mask(r"(this stack )\([\w-]+\)", r"\1(<STACK>)"),
                 mask(r'(Python version )"[^"]*"( detected in )\S+', r'\1"<VERSION>"\2<FILE>'),
                 mask(r"^of \S+, however", "of <VERSION>, however"),
-                mask(r"(version )'[^']*'( was not found)", r"\1'<VERSION>'\2"))),
+                mask(r"(version )'[^']*'( was not found)", r"\1'<VERSION>'\2"),
+                mask(r"(interpreter not found at |from [^`\n]{0,40}at |No interpreter found at )`[^`]*`", r"\1`<PATH>`"),
+                mask(r"(Python interpreter )\S+( not found)", r"\1<VERSION>\2"),
+                mask(r"(InterpreterNotFound: )\S+", r"\1<PYTHON>"), mask(r"(with spec\(s\): ).*", r"\1<SPEC>"),
+                mask(r"^(BUILD FAILED )\(.*\)", r"\1(<OS> using python-build <VERSION>)"),
+                mask(r"(requires-python)\S+", r"\1<RANGE>"))),
     # actions/setup-python (and setup-pypy): the requested version is not in the tool cache or the manifest
     rule("setup-python-version", "python_version_error",
          r"^Version \S+ with arch \S+ not found|The version '[^']+' with architecture '[^']+' was not found"
@@ -206,11 +228,14 @@ DETECTOR = Detector("python", "pip", (
          r"|Your Pipfile\.lock \(\w+\) is out of date|\bPipfile\.lock (?:\(\w+\) )?(?:is )?out of date(?!, updating)"
          r"|No .Pipfile\.lock. found!|(?:Can't|Unable to) parse Pipfile\.lock"
          # pip installing from a pylock.toml: the requirement is not the locked version
-         r"|The requirement \S+ is not compatible with version \S+ specified in a provided lock file",
+         r"|The requirement \S+ is not compatible with version \S+ specified in a provided lock file"
+         # PDM (`pdm lock --check`, `pdm install` on a stale pdm.lock)
+         r"|Lock file hash doesn't match pyproject\.toml",
          "pyproject.toml changed", "missing `source` field",
          "poetry.lock is not consistent", "poetry.lock not found", "poetry.lock was not found",
          "not up to date with the latest changes", "uv.lock", "the lockfile at", "lock file is not compatible",
-         "lock file does not have", "lock file might not be", "pipfile.lock", "provided lock file", priority=100,
+         "lock file does not have", "lock file might not be", "pipfile.lock", "provided lock file", "lock file hash",
+         priority=100,
          masks=(mask(r"(Dependency )`[^`]*`", r"\1`<PACKAGE>`"), mask(r"(The lockfile at )`[^`]*`", r"\1`<PATH>`"),
                 mask(r"(Pipfile\.lock )\(\w+\)", r"\1(<HASH>)"), mask(r"(Expected: )\(\w+\)", r"\1(<HASH>)"),
                 mask(r"(The requirement )\S+( is not compatible with version )\S+", r"\1<REQUIREMENT>\2<VERSION>"),
