@@ -199,9 +199,37 @@ DETECTOR = Detector("python", "pip", (
          r"|process didn't exit successfully: `[^`\n]{0,300}?\bgit(?:\.exe)? )", "─▶", "caused by", priority=100,
          tool="uv", masks=(mask(r"(commit )`[0-9a-f]{7,40}`", r"\1`<SHA>`"), mask(r"(successfully: )`.*", r"\1`<COMMAND>`"))),
     rule("pip-step-error", "dependency_install_failed",
-         r"^(?:Preparing metadata|Getting requirements to build|Building wheel for|Installing build dependencies)"
+         r"^(?:Preparing (?:editable )?metadata|Getting requirements to build|Building (?:wheel|editable) for"
+         r"|Installing (?:build|backend) dependencies|Running setup\.py (?:install|develop) for)"
          r"[^\n]{0,120} \.\.\. error$|^note: This error originates from a subprocess", "... error",
          "error originates from a subprocess", priority=70, rank=40),
+    # What a package's native build needs and the runner lacks, as setuptools / setuptools-rust say it inside pip
+    rule("python-native-build", "dependency_install_failed",
+         r"\berror: Microsoft Visual C\+\+ [\d.]+ or greater is required|\berror: can't find Rust compiler",
+         "microsoft visual c++", "can't find rust compiler", priority=70),
+    # pip <= 22 closing a failed install with the distributions it could not build (`Failed to build a b`); a build
+    # step's own `Failed to build app` stays the build's (the category follows the stage)
+    rule("pip-failed-to-build-list", "dependency_install_failed",
+         r"^(?:ERROR: )?Failed to build(?: [A-Za-z0-9][\w.-]{0,100}){1,20}$", "failed to build", priority=40,
+         relative="stage", masks=(mask(r"^((?:ERROR: )?Failed to build) .*", r"\1 <PACKAGES>"),)),
+    # uv: a local wheel or sdist named on the command line is not there
+    rule("uv-distribution-missing", "dependency_install_failed", r"\berror: Distribution not found at: ",
+         "distribution not found at", priority=70, masks=(mask(r"(found at: )\S+", r"\1<URL>"),)),
+    # Poetry's installer: one operation failed (`• Installing psycopg2 (2.9.9): Failed`), or its configuration
+    rule("poetry-operation-failed", "dependency_install_failed",
+         r"^\s*[•-] (?:Installing|Updating|Downgrading|Removing) [A-Za-z0-9][\w.-]{0,100} \([^)\n]{1,80}\): Failed$"
+         r"|^The Poetry configuration is invalid:", "): failed", "poetry configuration is invalid", priority=70,
+         tool="poetry", masks=(mask(r"((?:Installing|Updating|Downgrading|Removing) )\S+ \([^)]*\)", r"\1<PACKAGE> (<VERSION>)"),)),
+    # conda's own exceptions (its HTTP and SSL errors are network failures, rules/network.py's)
+    rule("conda-error", "dependency_install_failed",
+         r"^(?:\w+\.)*Conda(?!HTTPError|SSLError)\w*(?:Error|Exception):", "conda", priority=60, tool="conda"),
+    rule("conda-environment-file", "missing_file", r"^EnvironmentFileNotFound: ", "environmentfilenotfound",
+         priority=70, tool="conda", masks=(mask(r"(NotFound: )'[^']*'", r"\1'<PATH>'"),)),
+    # pipenv's exceptions, printed even when the message after them opens with `Warning:`
+    rule("pipenv-exception", "dependency_install_failed",
+         r"\bpipenv\.exceptions\.(?:ResolutionFailure|InstallError|UninstallError|PipenvCmdError|JSONParseError)\b"
+         r"|^Your dependencies could not be resolved\. You likely have a mismatch",
+         "pipenv.exceptions", "dependencies could not be resolved", priority=160, tool="pipenv"),
     rule("python-resolver", "dependency_install_failed",
          r"^(?:SolveFailureError|SolverProblemError)$|PEP ?517 build of a dependency failed|Could not find a matching"
          r" version of package|Cannot resolve build-system\.requires|^The conflict is caused by:$",
