@@ -202,7 +202,8 @@ DETECTOR = Detector("python", "pip", (
          r"^(?:Preparing (?:editable )?metadata|Getting requirements to build|Building (?:wheel|editable) for"
          r"|Installing (?:build|backend) dependencies|Running setup\.py (?:install|develop) for)"
          r"[^\n]{0,120} \.\.\. error$|^note: This error originates from a subprocess", "... error",
-         "error originates from a subprocess", priority=70, rank=40),
+         "error originates from a subprocess", priority=70, rank=40,
+         masks=(mask(r"^((?:Building (?:wheel|editable)|Running setup\.py \w+) for )[A-Za-z0-9][\w.\[\],-]*", r"\1<PACKAGE>"),)),
     # What a package's native build needs and the runner lacks, as setuptools / setuptools-rust say it inside pip
     rule("python-native-build", "dependency_install_failed",
          r"\berror: Microsoft Visual C\+\+ [\d.]+ or greater is required|\berror: can't find Rust compiler",
