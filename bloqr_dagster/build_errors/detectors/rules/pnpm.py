@@ -50,6 +50,14 @@ DETECTOR = Detector("pnpm", "pnpm", (
          r"|NO_VERSIONS|BAD_PM_VERSION|ADDING_TO_ROOT|PATCH_\w+|INVALID_\w+)\b", "err_pnpm", priority=70,
          masks=(mask(r'"[^"]*@workspace:[^"]*"', '"<PACKAGE>@workspace:<SPEC>"'),
                 mask(r'(package named )"[^"]*"', r'\1"<PACKAGE>"'))),
+    # pnpm's progress lines for a dependency's lifecycle script that failed (`.../node_modules/sharp install: Failed`,
+    # `node_modules/.pnpm/x/node_modules/x: Running postinstall script, failed in 1.2s`)
+    rule("pnpm-dependency-script", "dependency_install_failed",
+         r"^\S*node_modules/\S+ (?:pre|post)?install: Failed$"
+         r"|^\S*node_modules/\S+: Running (?:pre|post)?install script, failed in ",
+         "install: failed", "install script, failed", priority=70,
+         masks=(mask(r"^\S*node_modules/(\S+?)(?=:| (?:pre|post)?install: )", r"<PATH>/node_modules/<PACKAGE>"),
+                mask(r"(failed in )\S+", r"\1<DURATION>"))),
     rule("pnpm-recursive-fail", "build_command_failed", r"ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL\b",
          "err_pnpm", relative="stage", priority=20),
     rule("pnpm-elifecycle", "build_command_failed", r"\bELIFECYCLE(?![A-Z_])[^\n]{0,40}?(?:Command|Test) failed", "elifecycle",

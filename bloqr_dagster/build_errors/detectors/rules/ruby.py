@@ -16,24 +16,36 @@ DETECTOR = Detector("bundler", "bundler", (
          r"Bundler could not find compatible versions for gem|Gem::Ext::BuildError|Failed to build gem native extension"
          r"|Make sure that `gem install [^`\n]{1,200}` succeeds before bundling|Could not find [\w.-]{1,100}-\d[\w.-]{0,40}"
          r" in (?:any of the sources|locally installed gems|rubygems repository)|^ERROR:  Error installing \S+"
-         r"|Your bundle is locked to [^\n]{1,200}, but that version could not be found",
+         r"|Your bundle is locked to [^\n]{1,200}, but that version (?:could not|can no longer) be found"
+         # Bundler itself in the wrong version (`BUNDLED WITH` of Gemfile.lock), as Bundler and RubyGems say it
+         r"|Your bundle requires a different version of Bundler than the one you're running"
+         r"|Could not find 'bundler' \([^)\n]{1,40}\) required by your [^\n]{1,200}\.lock",
          "bundler", "gem::ext", "native extension", "gem install", "could not find", "error installing",
          "bundle is locked", priority=70,
          masks=(mask(r"(`gem install )[^`]*`", r"\1<GEM>`"), mask(r"(Could not find )\S+", r"\1<GEM>"),
-                mask(r"(Error installing )\S+", r"\1<GEM>"))),
+                mask(r"(Error installing )\S+", r"\1<GEM>"), mask(r"(locked to )\S+ \([^)]*\)", r"\1<GEM> (<VERSION>)"),
+                mask(r"(from rubygems repository )\S+", r"\1<URL>"),
+                mask(r"(Could not find 'bundler' )\([^)]*\)", r"\1(<VERSION>)"))),
     # Bundler in frozen/deployment mode refusing a Gemfile.lock that no longer matches the Gemfile
     rule("bundler-frozen-lockfile", "lockfile_out_of_sync",
          r"You are trying to install in deployment mode after changing|The gemspecs for path gems changed"
          r"|Run `bundle install` elsewhere and add the updated Gemfile\.lock|The dependencies in your gemfile changed"
-         r"|Your bundle only supports platforms [^\n]{1,200} but your local platform is|frozen mode",
+         r"|Your bundle only supports platforms [^\n]{1,200} but your local platform is|[Ff]rozen mode"
+         # Bundler 2.x: `<what changed>, but the lockfile can't be updated because frozen mode is set` and its details
+         r"|, but (?:the lockfile )?can't be updated because|^You have (?:added to|deleted from|changed in) the Gemfile:"
+         r"|This bundle has been frozen, but there is no \S+ present|Cannot write a changed lockfile while frozen",
          "deployment mode", "gemspecs for path gems", "gemfile.lock", "dependencies in your gemfile",
-         "bundle only supports platforms", "frozen mode", priority=100),
+         "bundle only supports platforms", "frozen mode", "can't be updated because", "the gemfile:",
+         "bundle has been frozen", "changed lockfile while frozen", priority=100),
     # Composer
     rule("composer-lockfile", "lockfile_out_of_sync",
          r"Your lock file does not contain a compatible set of packages|The lock file is not compatible with the"
-         r" Composer version|Required package \"?[^\s\"]+\"? is not present in the lock file",
+         r" Composer version|Required (?:\(in require-dev\) )?package \"?[^\s\"]+\"? is not present in the lock file"
+         # `composer validate` (an error there) and `composer install` (a warning, left to the warning rule)
+         r"|^(?:- )?(?:The lock file|composer\.lock) is not up to date with the latest changes in composer\.json",
          "lock file does not contain", "lock file is not compatible", "not present in the lock file",
-         priority=100, tool="composer"),
+         "latest changes in composer.json", priority=100, tool="composer",
+         masks=(mask(r'(package )"?[^\s"]+"?( is not present)', r'\1"<PACKAGE>"\2'),)),
     rule("composer-install", "dependency_install_failed",
          r"Your requirements could not be resolved to an installable set of packages|contains a Composer plugin"
          r" which is blocked by your allow-plugins config|composer config --no-plugins allow-plugins\."

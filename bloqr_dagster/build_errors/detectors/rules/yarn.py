@@ -5,19 +5,29 @@ from __future__ import annotations
 from bloqr_dagster.build_errors.detectors.model import Detector
 from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
-# Berry codes that are errors: exception, build script failed, checksum mismatch, package not found,
-# invalid auth, no candidates. (YN0000/YN0013 are progress, YN0002/YN0060/YN0086 peer warnings.)
-BERRY_ERRORS = r"YN00(?:01|09|18|35|41|82)"
+# Berry codes that are errors (MessageName in @yarnpkg/core): exception, build script failed, resolver/fetcher/linker
+# not found, yarn import failed, remote invalid/not found, checksum mismatch, workspace not found or ambiguous, can't
+# suggest resolutions, fetch failed, package not found, invalid auth, invalid manifest, package preparation failed,
+# patch hunk failed, no candidates. (YN0000/YN0013 are progress, YN0002/YN0060/YN0086 peer warnings.)
+BERRY_ERRORS = r"YN00(?:01|09|1[0124568]|2[127]|30|35|41|5[78]|66|82)"
+# Berry codes that say the lockfile is not what the install needs: missing lockfile entry, frozen lockfile,
+# lockfile merge conflict that can't be parsed or resolved in an immutable install, resolution mismatch.
+BERRY_LOCKFILE = r"YN00(?:20|28|4[67]|78)"
 
 DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-berry-warning", "not_an_error", r"\bYN0(?:002|060|086):", "yn0002", "yn0060", "yn0086", priority=150,
          ignore=True),
-    rule("yarn-berry-lockfile", "lockfile_out_of_sync", r"\bYN0028:", "yn0028", priority=100,
+    rule("yarn-berry-lockfile", "lockfile_out_of_sync", rf"\b{BERRY_LOCKFILE}:", "yn0020", "yn0028", "yn0046",
+         "yn0047", "yn0078", priority=100,
          masks=(mask(r'"[^"]*@npm:[^"]*"', '"<PACKAGE>@npm:<VERSION>"'),)),
     rule("yarn-lockfile-forbidden", "lockfile_out_of_sync",
-         r"lockfile would have been modified by this install|Your lockfile needs to be updated, but yarn was run"
-         r"|This package doesn't seem to be present in your lockfile", "lockfile would have been modified",
-         "lockfile needs to be updated", "present in your lockfile", priority=100),
+         r"lockfile would have been (?:modified|created) by this install|Your lockfile needs to be updated, but yarn was run"
+         r"|This package doesn't seem to be present in your lockfile"
+         # yarn classic's `yarn check` / `--frozen-lockfile` integrity messages
+         r"|Outdated lockfile\. Please run `yarn install`|Lockfile does not contain pattern: ",
+         "lockfile would have been modified", "lockfile would have been created",
+         "lockfile needs to be updated", "present in your lockfile", "outdated lockfile", "does not contain pattern",
+         priority=100, masks=(mask(r'(contain pattern: )"?[^"\s]+"?', r'\1"<PACKAGE>@<RANGE>"'),)),
     rule("yarn-engine", "node_version_mismatch",
          r"The engine \"(?:node|npm|yarn)\" is incompatible with this module|^error Found incompatible module",
          "incompatible", priority=100),
@@ -36,7 +46,7 @@ DETECTOR = Detector("yarn", "yarn", (
                 mask(r'(required by )"[^"]*"', r'\1"<PACKAGE>"'))),
     rule("yarn-unexpected-error", "dependency_install_failed", r"^error An unexpected error occurr?ed(?!:)",
          "unexpected error", priority=95, masks=(mask(r'"[^"]*yarn-error\.log"', '"<PATH>/yarn-error.log"'),)),
-    rule("yarn-berry-auth", "auth_error", r"\bYN0041:", "yn0041", priority=100),
+    rule("yarn-berry-auth", "auth_error", r"\bYN00(?:33|41):", "yn0033", "yn0041", priority=100),
     # YN0009 BUILD_FAILED: a dependency's install script failed (its exit code, even 127, is the script's)
     rule("yarn-berry-build-failed", "dependency_install_failed", r"\bYN0009:", "yn0009", priority=110,
          masks=(mask(r"(logs can be found here: )\S+?(?=\))", r"\1<PATH>"),)),
@@ -59,8 +69,9 @@ DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-request-4xx", "dependency_install_failed",
          r"Request failed \\?\"40[04]|Integrity check failed for|Incorrect integrity when fetching|Hashes don't match",
          "request failed", "integrity", "hashes don't match", priority=65),
-    rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0018",
-         "yn0035", "yn0041", "yn0082", priority=60),
+    rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0010",
+         "yn0011", "yn0012", "yn0014", "yn0015", "yn0016", "yn0018", "yn0021", "yn0022", "yn0027", "yn0030", "yn0035",
+         "yn0041", "yn0057", "yn0058", "yn0066", "yn0082", priority=60),
     rule("yarn-usage-error", "dependency_install_failed", r"^Usage Error: ", "usage error", priority=50),
     rule("yarn-berry-failed", "dependency_install_failed", r"\bYN0000: .*Failed with errors", "failed with errors",
          priority=20),
