@@ -17,11 +17,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The instance config lives in deploy/ (a dagster.yaml at the top would make `dg dev` warn that it
-# is not used); Dagster reads it from DAGSTER_HOME.
+# dagster.yaml is the instance config; Dagster reads it from DAGSTER_HOME, so it is copied there.
 dagster-home:
 	@mkdir -p $(DAGSTER_HOME)
-	@cp deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 demo: $(STAMP) dagster-home
 	$(BIN)/bloqr demo
@@ -38,7 +37,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# `dg dev` (webserver + daemon) on http://127.0.0.1:3000; refuses to start a second one on the
+# `dagster dev` (webserver + daemon) on http://127.0.0.1:3000; refuses to start a second one on the
 # same DAGSTER_HOME (bloqr_dagster/cli/ui.py).
 ui: $(STAMP) dagster-home
 	$(BIN)/bloqr ui --host 127.0.0.1 --port 3000

@@ -86,7 +86,7 @@ def library_scan(store_url: str, lake_dir: Path, max_id: int, width: int) -> tup
 def make_instance_home(dagster_home: Path, concurrent_runs: int) -> None:
     shutil.rmtree(dagster_home, ignore_errors=True)
     dagster_home.mkdir(parents=True)
-    config = yaml.safe_load((ROOT / "deploy" / "dagster.yaml").read_text())
+    config = yaml.safe_load((ROOT / "dagster.yaml").read_text())
     config.setdefault("concurrency", {}).setdefault("runs", {})["max_concurrent_runs"] = concurrent_runs
     # Dequeue every second instead of every 5 s: queued runs start sooner once a slot frees up.
     config["run_coordinator"]["config"] = {"dequeue_interval_seconds": 1}

@@ -159,7 +159,7 @@ def fresh_homes(work: Path, corpus: Path, label: str) -> dict[str, str]:
     shutil.rmtree(base, ignore_errors=True)
     (base / "dagster_home").mkdir(parents=True)
     (base / "bloqr").mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", base / "dagster_home" / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", base / "dagster_home" / "dagster.yaml")
     shutil.copy(corpus, base / "bloqr" / "builds.sqlite")
     return {"DAGSTER_HOME": str(base / "dagster_home"), "BLOQR_HOME": str(base / "bloqr")}
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from bloqr_dagster.errors import BloqrError
 
 SQL_FOLDER = "dbt_like_sql"
-# The Dagster instance config that `make ui`, `make demo` and the tests copy into DAGSTER_HOME. It is
-# not at the top: `dg dev` warns about a dagster.yaml in its working folder that is not DAGSTER_HOME.
-INSTANCE_CONFIG = Path("deploy", "dagster.yaml")
+# The Dagster instance config that `make ui`, `make demo` and the tests copy into DAGSTER_HOME, and the
+# workspace `bloqr ui` serves.
+INSTANCE_CONFIG = Path("dagster.yaml")
+WORKSPACE = Path("workspace.yaml")
 SHARE = Path("share", "bloqr_dagster")  # must match [tool.setuptools.data-files] in pyproject.toml
 
 

@@ -25,9 +25,11 @@ LOAD_AND_BUILD = """
 import dagster as dg
 import bloqr_dagster
 from bloqr_dagster.definitions import load_defs
+from bloqr_dagster.project import INSTANCE_CONFIG, WORKSPACE, project_dir
 from bloqr_dagster.warehouse.models import load_project
 
 assert "site-packages" in bloqr_dagster.__file__, bloqr_dagster.__file__
+assert (project_dir() / INSTANCE_CONFIG).is_file() and (project_dir() / WORKSPACE).is_file(), project_dir()
 defs = load_defs()
 keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
 project = load_project()
@@ -57,7 +59,8 @@ def test_wheel_installs_and_loads_outside_the_checkout(tmp_path: Path) -> None:
     (wheel,) = dist.glob("bloqr_dagster-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.endswith(".data/data/share/bloqr_dagster/dbt_like_sql/stg_build_errors.sql") for n in names)
-    assert any(n.endswith(".data/data/share/bloqr_dagster/pyproject.toml") for n in names)
+    for name in ("pyproject.toml", "workspace.yaml", "dagster.yaml", "dagster.postgres.yaml"):
+        assert any(n.endswith(f".data/data/share/bloqr_dagster/{name}") for n in names), name
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)

@@ -35,7 +35,7 @@ def _say(message: str) -> None:
 
 
 def prepare_dagster_home() -> Path:
-    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the project's deploy/dagster.yaml."""
+    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the project's dagster.yaml."""
     home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)
@@ -147,5 +147,5 @@ def run(args: argparse.Namespace) -> int:
     _say(f"\nThe warehouse (open it read-only; that works while pipelines run): {paths.warehouse}\n"
          f"  .venv/bin/duckdb -readonly {paths.warehouse} \"{SAMPLE_SQL}\"\n"
          f"  models: SELECT model, rows, built_at FROM _bloqr_models;  (README: 'The DuckDB warehouse')\n"
-         f"Open the UI: make ui   (dg dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
+         f"Open the UI: make ui   (dagster dev on http://127.0.0.1:3000; same DAGSTER_HOME and BLOQR_HOME)")
     return 0

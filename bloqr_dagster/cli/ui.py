@@ -1,9 +1,13 @@
-"""`bloqr ui`: `dg dev` (webserver and daemon) on DAGSTER_HOME, refusing to start a second one there.
+"""`bloqr ui`: `dagster dev` (webserver and daemon) on DAGSTER_HOME, refusing to start a second one there.
 
-`make ui` runs it. Two `dg dev` on one instance run two daemons: every schedule tick and sensor
+`make ui` runs it. Two dev servers on one instance run two daemons: every schedule tick and sensor
 evaluation twice, a backfill's runs launched by both. A lock file in DAGSTER_HOME, held by the
-`dg dev` process itself (the lock survives the exec below), tells a second start which one runs;
+`dagster dev` process itself (the lock survives the exec below), tells a second start which one runs;
 the kernel releases it when that process ends, however it ends.
+
+It serves the project's workspace.yaml from DAGSTER_HOME, where the instance config was copied:
+`dg dev` always starts in the project folder, and warns there that the top-level dagster.yaml is
+not DAGSTER_HOME's (the defs are the same either way: workspace.yaml loads bloqr_dagster.definitions).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -20,7 +25,7 @@ LOCK_NAME = ".bloqr-ui.lock"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("ui", help="run `dg dev` (webserver + daemon) unless one already runs here",
+    p = subparsers.add_parser("ui", help="run `dagster dev` (webserver + daemon) unless one already runs here",
                               description=__doc__.split("\n\n")[0])
     p.add_argument("--host", default="127.0.0.1", help="webserver host (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=3000, help="webserver port (default 3000)")
@@ -36,7 +41,7 @@ def take_lock(home: Path, url: str) -> int:
         holder = os.read(fd, 200).decode(errors="replace").strip() or "unknown pid"
         os.close(fd)
         pid = holder.split()[0]
-        raise BloqrError(f"`dg dev` already runs on DAGSTER_HOME={home} (pid {holder}); "
+        raise BloqrError(f"`dagster dev` already runs on DAGSTER_HOME={home} (pid {holder}); "
                          f"use it, or stop it first (Ctrl-C in its terminal, or kill {pid})") from None
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()} {url}\n".encode())
@@ -44,19 +49,24 @@ def take_lock(home: Path, url: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bloqr_dagster.project import project_dir
+    from bloqr_dagster.project import INSTANCE_CONFIG, WORKSPACE, project_dir
+    from bloqr_dagster.settings import bloqr_home
 
     home = os.environ.get("DAGSTER_HOME")
     if not home:
         raise BloqrError("DAGSTER_HOME is not set (`make ui` sets it to .dagster_home)")
-    dg = Path(sys.executable).with_name("dg")
-    if not dg.is_file():
-        raise BloqrError(f"{dg} not found: install the dev dependencies (`make install`)")
-    Path(home).mkdir(parents=True, exist_ok=True)
-    fd = take_lock(Path(home).resolve(), f"http://{args.host}:{args.port}")
-    os.set_inheritable(fd, True)  # held by dg dev from here on: exec keeps our pid and open files
-    # dg compares the active venv with the project's; point it at the one we run in.
-    os.environ["VIRTUAL_ENV"] = sys.prefix
-    os.chdir(project_dir())
-    os.execv(dg, [str(dg), "dev", "--host", args.host, "--port", str(args.port)])
+    dagster = Path(sys.executable).with_name("dagster")
+    if not dagster.is_file():
+        raise BloqrError(f"{dagster} not found: install bloqr_dagster (`make install`)")
+    home_dir = Path(home).resolve()
+    home_dir.mkdir(parents=True, exist_ok=True)
+    if not (home_dir / "dagster.yaml").exists():
+        shutil.copy(project_dir() / INSTANCE_CONFIG, home_dir / "dagster.yaml")
+    fd = take_lock(home_dir, f"http://{args.host}:{args.port}")
+    os.set_inheritable(fd, True)  # held by dagster dev from here on: exec keeps our pid and open files
+    os.environ["DAGSTER_HOME"] = str(home_dir)
+    os.environ["BLOQR_HOME"] = str(bloqr_home())  # resolved here, before the working folder changes
+    workspace = project_dir() / WORKSPACE
+    os.chdir(home_dir)
+    os.execv(dagster, [str(dagster), "dev", "-w", str(workspace), "--host", args.host, "--port", str(args.port)])
     return 0  # not reached

@@ -60,7 +60,7 @@ def make_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: Path | None
     dagster_home, bloqr_home = tmp_path / "dagster_home", tmp_path / "bloqr"
     dagster_home.mkdir()
     bloqr_home.mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", dagster_home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
     if store is not None:
         shutil.copy(store, bloqr_home / "builds.sqlite")
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))

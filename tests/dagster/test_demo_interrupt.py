@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 def _interrupt_when(stage: str, tmp_path: Path) -> tuple[int, str, str]:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(home), "BLOQR_HOME": str(tmp_path / "bloqr")}
     env.pop("BLOQR_BUILD_STORE", None)
     proc = subprocess.Popen([str(Path(sys.executable).with_name("bloqr")), "demo", "--builds", "12000"],

@@ -31,7 +31,7 @@ EXPECTED = {
 def dg_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("dg")
     (base / "dagster_home").mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", base / "dagster_home" / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", base / "dagster_home" / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BLOQR_")}
     # VIRTUAL_ENV: the venv we run in is the project's; dg warns when they differ
     return env | {"DAGSTER_HOME": str(base / "dagster_home"), "BLOQR_HOME": str(base / "bloqr"),

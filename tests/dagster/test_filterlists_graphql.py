@@ -100,7 +100,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     base = tmp_path_factory.mktemp("graphql")
     env = {**os.environ, "DAGSTER_HOME": str(base / "dagster_home"), "BLOQR_HOME": str(base / "bloqr_home")}
     Path(env["DAGSTER_HOME"]).mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
     bin_dir = Path(sys.executable).parent
     # the README's setup step: at most 3 compiles in flight
     subprocess.run([str(bin_dir / "dagster"), "instance", "concurrency", "set", "filterlists_compile", "3"],

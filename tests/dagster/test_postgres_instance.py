@@ -1,4 +1,4 @@
-"""A Postgres-backed Dagster instance (deploy/dagster.postgres.yaml) runs a multi-range backfill.
+"""A Postgres-backed Dagster instance (dagster.postgres.yaml) runs a multi-range backfill.
 
 Dagster's run, event and schedule storage and the build store both live in a fresh PostgreSQL
 database at 127.0.0.1:5432; `bloqr backfill` starts a real webserver and `dagster-daemon`, which executes the
@@ -35,7 +35,7 @@ def postgres_instance_env(postgres_dsn: str, tmp_path: Path,
     dagster_home, bloqr_home = tmp_path / "dagster_home", tmp_path / "bloqr"
     dagster_home.mkdir()
     bloqr_home.mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.postgres.yaml", dagster_home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.postgres.yaml", dagster_home / "dagster.yaml")
     url = urlparse(postgres_dsn)
     env = {
         "DAGSTER_HOME": str(dagster_home),

@@ -55,7 +55,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env["BLOQR_HOME"] = str(base / "bloqr_home")
     env.pop("BLOQR_BUILD_STORE", None)
     Path(env["DAGSTER_HOME"]).mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
     bloqr = Path(sys.executable).with_name("bloqr")
     subprocess.run([str(bloqr), "demo"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
     return env

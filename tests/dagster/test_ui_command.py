@@ -1,4 +1,4 @@
-"""`make ui` (`bloqr ui`): a real `dg dev` on a temporary DAGSTER_HOME starts without a warning, and a
+"""`make ui` (`bloqr ui`): a real `dagster dev` on a temporary DAGSTER_HOME starts without a warning, and a
 second start on the same instance is refused with one line that names the running one, before any
 second daemon starts."""
 
@@ -20,7 +20,7 @@ from .test_ui_browser import _free_port, _wait_http
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """Ctrl-C, as in a terminal: dg dev stops its webserver, daemon and code server."""
+    """Ctrl-C, as in a terminal: dagster dev stops its webserver, daemon and code server."""
     os.killpg(proc.pid, signal.SIGINT)
     try:
         proc.wait(timeout=60)
@@ -39,7 +39,7 @@ def _wait_for_log(path: Path, text: str, timeout: float = 180) -> None:
 def test_second_ui_on_the_same_instance_is_refused(tmp_path: Path) -> None:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(home), "BLOQR_HOME": str(tmp_path / "bloqr")}
     env.pop("BLOQR_BUILD_STORE", None)
     bloqr = str(Path(sys.executable).with_name("bloqr"))
@@ -53,7 +53,7 @@ def test_second_ui_on_the_same_instance_is_refused(tmp_path: Path) -> None:
                                 capture_output=True, text=True, timeout=60)
         assert second.returncode == 1 and second.stdout == ""
         assert second.stderr.count("\n") == 1, second.stderr
-        assert f"`dg dev` already runs on DAGSTER_HOME={home} (pid {first.pid} http://127.0.0.1:{port})" \
+        assert f"`dagster dev` already runs on DAGSTER_HOME={home} (pid {first.pid} http://127.0.0.1:{port})" \
             in second.stderr
         sensors_ticked = "Checking for new runs for sensor"
         _wait_for_log(tmp_path / "ui.log", sensors_ticked)

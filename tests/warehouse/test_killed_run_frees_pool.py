@@ -77,7 +77,7 @@ def _claimed(instance: dg.DagsterInstance, run_id: str) -> bool:
 def test_killed_warehouse_run_frees_its_slot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dagster_home, paths = tmp_path / "dagster_home", Paths(tmp_path / "bloqr")
     dagster_home.mkdir()
-    (dagster_home / "dagster.yaml").write_text((ROOT / "deploy" / "dagster.yaml").read_text())
+    (dagster_home / "dagster.yaml").write_text((ROOT / "dagster.yaml").read_text())
     write_sample_lake(paths)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("BLOQR_HOME", str(paths.home))
