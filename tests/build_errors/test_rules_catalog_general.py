@@ -71,7 +71,7 @@ CASES = [
     ('Error: Your lock file does not contain a compatible set of packages. Please run composer update.', 'lockfile_out_of_sync',
      'Error: Your lock file does not contain a compatible set of packages. Please run composer update.'),
     ('error: Pipfile.lock (4f2a1b) out of date, update to (9c8d7e)!', 'lockfile_out_of_sync',
-     'error: Pipfile.lock (4f2a1b) out of date, update to (9c8d7e)!'),
+     'error: Pipfile.lock (<HASH>) out of date, update to (<HASH>)!'),
     ('error: missing go.sum entry for module providing package github.com/acme/lib (imported by github.com/acme/app)', 'lockfile_out_of_sync',
      'error: missing go.sum entry for module providing package <URL> (imported by <URL>)'),
     ('error: The command "yarn install --frozen-lockfile" failed and exited with 1 during install', 'dependency_install_failed',
@@ -95,7 +95,7 @@ CASES = [
     ("'vite' is not recognized as an internal or external command,", 'command_not_found',
      "'<COMMAND>' is not recognized as an internal or external command,"),
     ("yarn : The term 'yarn' is not recognized as the name of a cmdlet, function, script file, or operable program.", 'command_not_found',
-     "yarn : The term 'yarn' is not recognized as the name of a cmdlet, function, script file, or operable program."),
+     "The term '<COMMAND>' is not recognized as the name of a cmdlet, function, script file, or operable program."),
     ('which: no python3 in (/usr/local/bin:/usr/bin)', 'command_not_found',
      'which: no <COMMAND> in (<PATH>)'),
     # Node's version (yarn's engines check, a framework's own check), with dotted versions
@@ -120,7 +120,7 @@ CASES = [
     ('Error: Output directory "build" not found.', 'build_output_missing',
      'Error: Output directory "<DIR>" not found.'),
     ("Error: Could not find a production build in the '.next' directory. Try building your app with 'next build' before starting the production server.", 'build_output_missing',
-     "Error: Could not find a production build in the '.next' directory. Try building your app with 'next build' before starting the production server."),
+     "Error: Could not find a production build in the '<DIR>' directory. Try building your app with 'next build' before starting the production server."),
     # a required file or config absent
     ('Error: Cannot find extended parcel config', 'missing_file',
      'Error: Cannot find extended parcel config'),
@@ -194,7 +194,7 @@ CASES = [
     ("'./src/main.ts' could not be found", 'missing_file',
      "'<FILE>' could not be found"),
     ('No matching distribution found for torch==9.9', 'dependency_install_failed',
-     'No matching distribution found for torch==<NUM>'),
+     'No matching distribution found for <PACKAGE>'),
     ('No such file: config.yml', 'missing_file',
      'No such file: <FILE>'),
     ('Exception in thread "main" java.lang.RuntimeException: boom', 'build_command_failed',
@@ -225,7 +225,7 @@ CASES = [
      'Error: authorization failed for registry'),
     # the activity: artifacts are published, Prettier checks style
     ('Error: Multiple artifacts named "github-pages" were unexpectedly found for this workflow run.', 'deploy_command_failed',
-     'Error: Multiple artifacts named "github-pages" were unexpectedly found for this workflow run.'),
+     'Error: Multiple artifacts named "<ARTIFACT>" were unexpectedly found for this workflow run.'),
     ('error: Code style issues found in 3 files. Run Prettier with --write to fix.', 'lint_error',
      'error: Code style issues found in <N> files. Run Prettier with --write to fix.'),
 ]

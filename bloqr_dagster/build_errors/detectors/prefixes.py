@@ -57,7 +57,8 @@ _MORE_PREFIX = re.compile(
 
 # pnpm's recursive runs (`pnpm -r build`, `pnpm --filter ... build`) put the package's folder and the script
 # before every line of its output: `apps/web build: Failed to type check.` (a folder with at least one `/`).
-_PNPM_RECURSIVE = re.compile(r"(?:[\w.@-]{1,80}/){1,8}[\w.@-]{1,80} [\w:.-]{1,60}: (?=\S)")
+# Its own verdict on a script, `<folder> <script>: Failed`, keeps the prefix: the folder says whose script.
+_PNPM_RECURSIVE = re.compile(r"(?:[\w.@-]{1,80}/){1,8}[\w.@-]{1,80} [\w:.-]{1,60}: (?=\S)(?!Failed$)")
 
 
 def message(raw: str) -> str:

@@ -266,7 +266,7 @@ DETECTOR = Detector("python", "pip", (
          "lock file does not have", "lock file might not be", "pipfile.lock", "provided lock file", "lock file hash",
          priority=100,
          masks=(mask(r"(Dependency )`[^`]*`", r"\1`<PACKAGE>`"), mask(r"(The lockfile at )`[^`]*`", r"\1`<PATH>`"),
-                mask(r"(Pipfile\.lock )\(\w+\)", r"\1(<HASH>)"), mask(r"(Expected: )\(\w+\)", r"\1(<HASH>)"),
+                mask(r"(Pipfile\.lock )\(\w+\)", r"\1(<HASH>)"), mask(r"((?:Expected: |update to |updating to ))\(\w+\)", r"\1(<HASH>)"),
                 mask(r"(The requirement )\S+( is not compatible with version )\S+", r"\1<REQUIREMENT>\2<VERSION>"),
                 mask(r"(workspace member )`[^`]*`", r"\1`<PACKAGE>`"))),
     # pipenv --deploy gives up after naming why (an out-of-date Pipfile.lock or the wrong Python): a summary
