@@ -107,8 +107,7 @@ class RuleSet:
         # by one character and overlapping keywords are all found)
         self.keywords = re.compile(f"(?=({trie_pattern(rules_of, longest=True)}))")
         self.rules_of: dict[str, frozenset[int]] = {
-            kw: frozenset(i for other, idxs in rules_of.items() if kw.startswith(other) for i in idxs)
-            for kw in rules_of}
+            kw: frozenset(i for j in range(1, len(kw) + 1) for i in rules_of.get(kw[:j], ())) for kw in rules_of}
         self.lines = _LineCache(self, _LINE_CACHE_GENERATION)
         self._classify_cached = lru_cache(maxsize=_CACHE_LINES)(self._classify_uncached)
         self._decide_cached = lru_cache(maxsize=_CACHE_LINES)(self._decide)
