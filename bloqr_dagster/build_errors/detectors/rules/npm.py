@@ -16,12 +16,22 @@ DETECTOR = Detector("npm", "npm", (
          rf"{NPM} .*can only install packages when your package\.json and package-lock\.json", KW,
          priority=100),
     rule("npm-missing-from-lockfile", "lockfile_out_of_sync",
-         rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)|^Missing: \S+ from lock ?file",
-         KW, "from lock",
+         rf"{NPM} (?:Missing: .+ from lock ?file|Invalid: lock file's .+ does not satisfy)|^Missing: \S+ from lock ?file"
+         r"|^Invalid: lock file's \S+ does not satisfy ",
+         KW, "from lock", "lock file's",
          priority=100, masks=(PACKAGE_SPEC,)),
     rule("npm-ci-no-lockfile", "lockfile_out_of_sync",
          rf"{NPM} .*can only install (?:packages )?with an existing (?:package-lock\.json|npm-shrinkwrap\.json)", KW,
          priority=100),
+    # `npm audit` (and `npm audit fix` in CI) without a lockfile: ENOLOCK and its explanation lines
+    rule("npm-enolock", "lockfile_out_of_sync",
+         rf"{NPM} (?:code ENOLOCK\b|audit This command requires an existing lockfile|audit Try creating one first with)",
+         KW, priority=100),
+    # `npm publish` of a version the registry already has: the deploy step, whatever status the registry sent
+    rule("npm-publish-conflict", "deploy_command_failed",
+         rf"{NPM} (?:code EPUBLISHCONFLICT\b|publish fail Cannot publish over|.*You cannot publish over the previously"
+         r" published version)", KW, priority=110,
+         masks=(mask(r"(PUT )\S+", r"\1<URL>"), mask(r"(published versions?: )\S+?(?=\.?$)", r"\1<VERSION>"))),
     rule("npm-eusage", "dependency_install_failed", rf"{NPM} code EUSAGE\b", KW, priority=30,
          causes=(cause(r"in sync|from lock ?file|lock file's", "lockfile_out_of_sync", 100),),
          lookahead=8),
@@ -42,7 +52,7 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-registry-5xx", "network_error", rf"{NPM} 5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable"
          r"|Gateway Time-?out)", KW, priority=100),
     rule("npm-auth", "auth_error",
-         rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH|ERR_INVALID_AUTH)\b|(?:401|403) (?:Unauthorized|Forbidden|403 )"
+         rf"{NPM} (?:code (?:E401|E403|ENEEDAUTH|EOTP|ERR_INVALID_AUTH)\b|(?:401|403) (?:Unauthorized|Forbidden|403 )"
          r"|Unable to authenticate|need auth|Incorrect or missing password|403 on a server"
          r"|If you were trying to login, change your password|create an authentication token or enable two-factor"
          r"|You must be logged in to|This command requires you to be logged in)", KW, priority=100),

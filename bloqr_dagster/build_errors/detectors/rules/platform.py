@@ -58,17 +58,31 @@ DETECTOR = Detector("platform", "platform", (
          r"|timeout reached waiting for (?:health checks|machine)"
          r"|An error occurred \(\w{1,60}\) when calling the \w{1,60} operation|^upload failed: \S{1,300} to s3://"
          r"|^ERROR: \(gcloud\.[\w.-]{1,60}\) |Deployment Failure Reason: |The content server has rejected the request"
-         r"|Failed to deploy web package to App Service|^Deployment Failed :\(|Port scan timeout reached, no open ports detected",
+         r"|Failed to deploy web package to App Service|^Deployment Failed :\(|Port scan timeout reached, no open ports detected"
+         # Railway's deploy health check
+         r"|^Healthcheck failed!|replicas never became healthy",
          "firebase project", "http error: ", "blaze", "error deploying", "not detected", "project not found",
          "resource is limited", "function \"", "maximum size limit", "could not find app", "smoke checks",
          "release command failed", "failed to update vm", "timeout reached waiting", "an error occurred (",
          "upload failed: ", "(gcloud.", "deployment failure reason", "content server has rejected", "web package",
-         "deployment failed :(", "no open ports detected", priority=80, tool="auto",
+         "deployment failed :(", "no open ports detected", "healthcheck failed", "never became healthy", priority=80, tool="auto",
          masks=(mask(r"(Firebase project )\S+", r"\1<PROJECT>"), mask(r"(Your project )\S+", r"\1<PROJECT>"),
                 mask(r"(Function )\"[^\"]*\"", r'\1"<FUNCTION>"'), mask(r"(Could not find App )\"[^\"]*\"", r'\1"<APP>"'),
                 mask(r"(smoke checks for )\S+", r"\1<MACHINE>"), mask(r"(for machine )\S+", r"\1<MACHINE>"),
                 mask(r"(Project not found )\(.*\)", r"\1(<IDS>)"), mask(r"(Revision )'[^']*'", r"\1'<REVISION>'"),
                 mask(r"(Hosting site or target )\S+", r"\1<SITE>"))),
+    # Heroku's runtime errors of the released app (router H codes, dyno R codes): the app did not come up. Memory
+    # quotas are out_of_memory, H99/R99 the platform's own failure.
+    rule("heroku-runtime-error", "deploy_command_failed",
+         r"\bat=error code=H(?!99\b)\d\d\b|\bError R(?:1[0236-7]) \(|\bState changed from \w+ to crashed\b",
+         "at=error code=h", "error r1", "to crashed", priority=90, tool="heroku",
+         masks=(mask(r'( desc="[^"]*").*', r"\1 <DETAIL>"), mask(r"heroku\[(\w+)\.\d+\]", r"heroku[\1.<N>]"),
+                mask(r"(within )\d+( seconds)", r"\1<N>\2"))),
+    rule("heroku-memory-quota", "out_of_memory", r"\bError R1[45] \(Memory quota", "error r1", priority=95, tool="heroku",
+         masks=(mask(r"heroku\[(\w+)\.\d+\]", r"heroku[\1.<N>]"),)),
+    rule("heroku-platform-error", "platform_internal_error", r"\bat=error code=H99\b|\bError R99 \(", "code=h99", "error r99",
+         priority=95, tool="heroku",
+         masks=(mask(r'( desc="[^"]*").*', r"\1 <DETAIL>"), mask(r"heroku\[(\w+)\.\d+\]", r"heroku[\1.<N>]"))),
     rule("platform-internal", "platform_internal_error",
          r"[Aa]n internal error occurred|If this continues, contact support|Internal error while",
          "internal error", "contact support", priority=30),

@@ -58,6 +58,9 @@ DETECTOR = Detector("pnpm", "pnpm", (
          "install: failed", "install script, failed", priority=70,
          masks=(mask(r"^\S*node_modules/(\S+?)(?=:| (?:pre|post)?install: )", r"<PATH>/node_modules/<PACKAGE>"),
                 mask(r"(failed in )\S+", r"\1<DURATION>"))),
+    # `pnpm publish`'s git checks refuse to publish (an unclean tree, another branch, behind the remote)
+    rule("pnpm-publish-git", "deploy_command_failed", r"ERR_PNPM_GIT_(?:UNCLEAN|NOT_CORRECT_BRANCH|NOT_LATEST|UNKNOWN_BRANCH)\b",
+         "err_pnpm_git", priority=100, masks=(mask(r"(not on )'[^']*'", r"\1'<BRANCH>'"),)),
     rule("pnpm-recursive-fail", "build_command_failed", r"ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL\b",
          "err_pnpm", relative="stage", priority=20),
     rule("pnpm-elifecycle", "build_command_failed", r"\bELIFECYCLE(?![A-Z_])[^\n]{0,40}?(?:Command|Test) failed", "elifecycle",

@@ -9,16 +9,18 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 # not found, yarn import failed, remote invalid/not found, checksum mismatch, workspace not found or ambiguous, can't
 # suggest resolutions, fetch failed, package not found, invalid auth, invalid manifest, package preparation failed,
 # patch hunk failed, no candidates. (YN0000/YN0013 are progress, YN0002/YN0060/YN0086 peer warnings.)
-BERRY_ERRORS = r"YN00(?:01|09|1[0124568]|2[127]|30|35|41|5[78]|66|82)"
+BERRY_ERRORS = r"YN00(?:01|09|1[0124568]|2[127]|30|35|41|5[678]|66|8[012])"
 # Berry codes that say the lockfile is not what the install needs: missing lockfile entry, frozen lockfile,
-# lockfile merge conflict that can't be parsed or resolved in an immutable install, resolution mismatch.
-BERRY_LOCKFILE = r"YN00(?:20|28|4[67]|78)"
+# lockfile merge conflict that can't be parsed or resolved in an immutable install, an install artifact (.pnp.cjs)
+# that an immutable install would modify, resolution mismatch. Errors also: immutable cache entry missing (56),
+# network disabled by configuration (80), unsafe http request refused (81).
+BERRY_LOCKFILE = r"YN00(?:20|28|4[67]|64|78)"
 
 DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-berry-warning", "not_an_error", r"\bYN0(?:002|060|086):", "yn0002", "yn0060", "yn0086", priority=150,
          ignore=True),
     rule("yarn-berry-lockfile", "lockfile_out_of_sync", rf"\b{BERRY_LOCKFILE}:", "yn0020", "yn0028", "yn0046",
-         "yn0047", "yn0078", priority=100,
+         "yn0047", "yn0064", "yn0078", priority=100,
          masks=(mask(r'"[^"]*@npm:[^"]*"', '"<PACKAGE>@npm:<VERSION>"'),)),
     rule("yarn-lockfile-forbidden", "lockfile_out_of_sync",
          r"lockfile would have been (?:modified|created) by this install|Your lockfile needs to be updated, but yarn was run"
@@ -28,6 +30,25 @@ DETECTOR = Detector("yarn", "yarn", (
          "lockfile would have been modified", "lockfile would have been created",
          "lockfile needs to be updated", "present in your lockfile", "outdated lockfile", "does not contain pattern",
          priority=100, masks=(mask(r'(contain pattern: )"?[^"\s]+"?', r'\1"<PACKAGE>@<RANGE>"'),)),
+    # Yarn classic's lockfile parser (`<message> <line>:<col> in <file>`): a yarn.lock it cannot read (a merge conflict)
+    rule("yarn-lockfile-parse", "lockfile_out_of_sync",
+         r"(?:Unknown token|Invalid value type|Unexpected token|Expected a key)[^\n]{0,300}? \d+:\d+ in \S*yarn\.lock\b",
+         "yarn.lock", priority=100,
+         masks=(mask(r"(?:Unknown token|Invalid value type|Unexpected token|Expected a key)[^\n]*? \d+:\d+ in \S*yarn\.lock",
+                     "<PARSE_ERROR> in <PATH>/yarn.lock"),)),
+    # Yarn classic's tarball fetcher: a download that is not a valid archive (its ENOENT/EOF cause is not a missing file)
+    rule("yarn-tarball-corrupt", "dependency_install_failed",
+         r"Extracting tar content of \S+ failed, the file appears to be corrupt", "extracting tar content", priority=105,
+         masks=(mask(r'(corrupt: )".*', r'\1"<CAUSE>"'),)),
+    # Corepack (the package-manager shim of Node.js): it cannot verify or download the package manager it was asked for
+    rule("corepack-install", "dependency_install_failed",
+         r"Cannot find matching keyid|Corepack must currently be enabled|Server answered with HTTP 4\d\d when performing the request"
+         r"|Invalid package manager specification|Unsupported package manager specification",
+         "matching keyid", "corepack must", "server answered with http", "package manager specification", priority=100,
+         masks=(mask(r"(matching keyid): .*", r"\1: <KEYS>"),)),
+    rule("corepack-network", "network_error",
+         r"Error when performing the request to \S+; for troubleshooting help|Server answered with HTTP 5\d\d when performing",
+         "error when performing the request", "server answered with http", priority=100),
     rule("yarn-engine", "node_version_mismatch",
          r"The engine \"(?:node|npm|yarn)\" is incompatible with this module|^error Found incompatible module",
          "incompatible", priority=100),
@@ -71,7 +92,7 @@ DETECTOR = Detector("yarn", "yarn", (
          "request failed", "integrity", "hashes don't match", priority=65),
     rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0010",
          "yn0011", "yn0012", "yn0014", "yn0015", "yn0016", "yn0018", "yn0021", "yn0022", "yn0027", "yn0030", "yn0035",
-         "yn0041", "yn0057", "yn0058", "yn0066", "yn0082", priority=60),
+         "yn0041", "yn0056", "yn0057", "yn0058", "yn0066", "yn0080", "yn0081", "yn0082", priority=60),
     rule("yarn-usage-error", "dependency_install_failed", r"^Usage Error: ", "usage error", priority=50),
     rule("yarn-berry-failed", "dependency_install_failed", r"\bYN0000: .*Failed with errors", "failed with errors",
          priority=20),
