@@ -85,6 +85,7 @@ DETECTOR = Detector("general", "auto", (
          r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload|[Cc]lone|[Pp]ush|[Ff]etch|[Gg]it operation)"
          r" (?:[Ff]ailed|FAILED)\b|^failed [A-Z]\w|\bfailed \d+ times\b|^Failed to run [\"'`]"
          r"|^(?:Building|Generating|Compiling|Rendering|Running|Fetching|Installing) [^\n]{1,80}? failed\b"
+         r"(?![^\n]{0,120}?\b(?:retrying|trying again|fall(?:ing)? ?back|skipping|continuing)\b)"
          r"|'[^']{1,80}' errored after"
          # a named step of the build that failed (`checksum verification failed`, `Tests failed`, `Pre-release steps
          # failed for x`), unless the line goes on to retry; Jenkins' and Maven's verdicts; a compiler's error count
