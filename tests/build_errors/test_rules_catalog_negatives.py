@@ -120,6 +120,16 @@ NEGATIVES = [
     "retry 1/3 failed, retrying",
     "Request failed, retrying (1/3)",
     "Installing Node.js v20 failed, falling back to v18",
+    "Error: fetch failed (attempt 1 of 3), retrying...",
+    "Request to https://api.cloudflare.com/client/v4/accounts failed, retrying",
+    "Cache upload failed, skipping",
+    "Error uploading build cache (skipping)",
+    "Restore cache failed: Dependencies file is not found in /home/runner/work/app/app. Supported file pattern: "
+    "package-lock.json,npm-shrinkwrap.json,yarn.lock",
+    "#5 importing cache manifest from ghcr.io/acme/app:cache",
+    "+ echo 'Build failed'",
+    'Run npm test || echo "tests failed"',
+    '$ npm run build || echo "build failed"',
     "Failed: 0",
     "failed=0",
     "Tests:       0 failed, 12 passed, 12 total",
@@ -166,6 +176,10 @@ POSITIVES = [
     ("Failed: build output directory not found", "build_output_missing"),
     ("info  - Linting and checking validity of types ...Failed to compile.", "build_command_failed"),
     ("E: Unable to locate package libvips-dev", "dependency_install_failed"),
+    ("npm ERR! Your cache folder contains root-owned files, due to a bug in", "dependency_install_failed"),
+    ("#14 ERROR: failed to solve: failed to export cache: error writing layer blob: unexpected status: 403 Forbidden",
+     "auth_error"),
+    ("npm ERR! network request to https://registry.npmjs.org/react failed, reason: read ECONNRESET", "network_error"),
 ]
 
 

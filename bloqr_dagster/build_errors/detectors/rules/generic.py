@@ -53,11 +53,26 @@ DETECTOR = Detector("generic", "auto", (
     # A step that says it is retrying (`attempt 1/3 failed: ECONNRESET, retrying in 2s`, pnpm's `GET x error
     # (ECONNRESET). Will retry in 10 seconds. 2 retries left.`, yarn's `There appears to be trouble with your network
     # connection. Retrying...`) has not failed yet; its final failure says so in other words (`failed after 3
-    # retries`). A line that opens with an error marker stays the marker's.
+    # retries`). A line that opens with a package manager's error marker (`npm ERR!`, `npm error`, yarn's `error`) or
+    # `fatal` stays the marker's.
     rule("noise-retrying", "not_an_error",
-         r"^(?!\W{0,4}(?:npm |pnpm |yarn )?(?i:error\b|err!|fatal\b))[^\n]{0,300}?"
+         r"^(?!\W{0,4}(?:(?:npm |pnpm |yarn )?(?:error\b|ERR!)|(?i:fatal\b)))[^\n]{0,300}?"
          r"(?:(?<!after )(?<!stop )(?i:\bretrying)\b|(?i:\bwill retry|\bretries left|\btrying again))\b",
          "retrying", "will retry", "retries left", "trying again", priority=150, ignore=True),
+    # A cache the build restores, saves or uploads is an optimisation: its failure or miss is not the build's
+    # (`Cache upload failed, skipping`, `Error uploading build cache (skipping)`, `Failed to restore cache`); a
+    # package manager's own error about its cache folder (`npm ERR! Your cache folder contains root-owned files`)
+    # and BuildKit's `ERROR: failed to solve: failed to export cache: x` (a build given --cache-to fails) stay errors.
+    rule("noise-cache", "not_an_error",
+         r"^(?!\W{0,4}(?:(?:npm |pnpm |yarn )?(?:error\b|ERR!)|ERR_PNPM_)|[^\n]{0,300}?\bfailed to solve\b)[^\n]{0,300}?"
+         r"(?i:\b(?:restor(?:e|ing)|sav(?:e|ing)|upload(?:ing)?|download(?:ing)?|import(?:ing)?|export(?:ing)?)"
+         r" (?:the |a |your )?(?:build |dependency |dependencies |remote |turbo |nx |docker |layer |node_modules )?cache\b"
+         r"|\bcache (?:restore|save|upload|download|import|export|miss)\b)",
+         "cache", priority=150, ignore=True),
+    # A command echo that prints a failure message (`+ echo 'Build failed'`, GitHub's `Run npm test || echo "tests
+    # failed"`) is the script, not its output.
+    rule("noise-echo-command", "not_an_error", r"^(?:Run|\$|\+{1,3}|>) [^\n]{0,300}?\b(?:echo|printf) ",
+         "echo ", "printf ", priority=150, ignore=True),
     # Below the Python rule (100) that recognises an invalid `python@...` tool spec on this line.
     rule("noise-detected-tools", "not_an_error", r"^Detected the following tools from environment:",
          "detected the following tools", priority=95, ignore=True),
