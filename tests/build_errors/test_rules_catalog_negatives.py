@@ -149,6 +149,12 @@ NEGATIVES = [
     "> eslint . --max-warnings 0 --fail-on-error",
     '{"error": null, "status": "ok"}',
     "[info] error overlay disabled",
+    "NotFoundError page rendered",
+    "Failed to set fetch cache https://api.example.com/posts Error: fetch failed",
+    "/app/.next/server/chunks/ssr/page.js: Invalid source map. Only conformant source maps can be used to find the "
+    "original code. Cause: Error: sourceMapURL could not be parsed",
+    "Could not find platform independent libraries <prefix>",
+    "Consider setting $PYTHONHOME to <prefix>[:<exec_prefix>]",
     # sentences of failure that go on to say the build carries on
     "Unable to detect framework, using static build",
     "Failed to start Nx Daemon, running without it",
@@ -180,6 +186,9 @@ POSITIVES = [
     ("#14 ERROR: failed to solve: failed to export cache: error writing layer blob: unexpected status: 403 Forbidden",
      "auth_error"),
     ("npm ERR! network request to https://registry.npmjs.org/react failed, reason: read ECONNRESET", "network_error"),
+    ("NameError (uninitialized constant Foo)", "build_command_failed"),
+    ("TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string", "build_command_failed"),
+    ("java.lang.IllegalStateException: no build found", "build_command_failed"),
 ]
 
 

@@ -60,8 +60,9 @@ DETECTOR = Detector("general", "auto", (
          # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`, Next.js's `⨯ x`
          r"|^(?:✘|✖|×|❌|✗|⨯) +\S"
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
-         # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
-         r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
+         # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`, Ruby's `NameError (x)`; not
+         # a name in prose (`NotFoundError page rendered`)
+         r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\]:?|:|(?= \()) \S"
          r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at|^Exception in thread \"[^\"]{1,100}\" \S|^Unhandled exception: \S",
          "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", "error occurred",
          "error has occurred", priority=6,

@@ -28,16 +28,21 @@ DETECTOR = Detector("generic", "auto", (
     # incompatible.`, `x 1.0 requires y, which is not installed.`); apt's `W:`/`N:` lines (not `W: Failed to fetch x
     # Temporary failure resolving 'y'`: the network failure the install fails of later) and debconf's frontend
     # fallbacks; webpack's source-map-loader warning `Failed to parse source map from 'x' file: Error: ENOENT`; BuildKit's cache import
-    # that finds no cache (`ERROR: failed to configure registry cache importer: x: not found`) before it builds.
+    # that finds no cache (`ERROR: failed to configure registry cache importer: x: not found`) before it builds;
+    # Next.js' note that it could not source-map an error (`x.js: Invalid source map. Only conformant source maps can
+    # be used to find the original code.`: the error is on its own line); CPython's start-up notes on its prefixes
+    # (`Could not find platform independent libraries <prefix>`).
     rule("noise-tool-notices", "not_an_error",
          r"^ERROR: pip's dependency resolver does not currently take into account"
          r"|^[A-Za-z0-9][\w.-]{0,100} \S{1,60} requires [^\n]{1,300}?(?:, but you have [^\n]{1,200}? which is incompatible"
          r"|, which is not installed)\.$"
          r"|^[WN]: (?!Failed to fetch )|^(?:debconf|dpkg-preconfigure): "
-         r"|^Failed to parse source ?map (?:from|for)\b"
+         r"|^Failed to parse source ?map (?:from|for)\b|\bInvalid source map\. Only conformant source maps"
+         r"|^Could not find platform (?:in)?dependent libraries <|^Consider setting \$PYTHONHOME to <"
          r"|\bfailed to configure registry cache importer\b",
          "pip's dependency resolver", "which is incompatible", "which is not installed", "w: ", "n: ", "debconf:",
-         "dpkg-preconfigure:", "failed to parse source", "cache importer",
+         "dpkg-preconfigure:", "failed to parse source", "invalid source map", "could not find platform",
+         "consider setting $pythonhome", "cache importer",
          priority=150, ignore=True),
     # A line a logger or a tool marks as information (`info x`, `[info] x`, `INFO: x`, mkdocs' `INFO    -  x`,
     # `npm notice x`, `npm info x`, pip's `[notice] x`, `success x`) is not an error even when its words name one
@@ -60,13 +65,15 @@ DETECTOR = Detector("generic", "auto", (
          r"(?:(?<!after )(?<!stop )(?i:\bretrying)\b|(?i:\bwill retry|\bretries left|\btrying again))\b",
          "retrying", "will retry", "retries left", "trying again", priority=150, ignore=True),
     # A cache the build restores, saves or uploads is an optimisation: its failure or miss is not the build's
-    # (`Cache upload failed, skipping`, `Error uploading build cache (skipping)`, `Failed to restore cache`); a
+    # (`Cache upload failed, skipping`, `Error uploading build cache (skipping)`, `Failed to restore cache`, Next.js'
+    # `Failed to set fetch cache x`); a
     # package manager's own error about its cache folder (`npm ERR! Your cache folder contains root-owned files`)
     # and BuildKit's `ERROR: failed to solve: failed to export cache: x` (a build given --cache-to fails) stay errors.
     rule("noise-cache", "not_an_error",
          r"^(?!\W{0,4}(?:(?:npm |pnpm |yarn )?(?:error\b|ERR!)|ERR_PNPM_)|[^\n]{0,300}?\bfailed to solve\b)[^\n]{0,300}?"
-         r"(?i:\b(?:restor(?:e|ing)|sav(?:e|ing)|upload(?:ing)?|download(?:ing)?|import(?:ing)?|export(?:ing)?)"
-         r" (?:the |a |your )?(?:build |dependency |dependencies |remote |turbo |nx |docker |layer |node_modules )?cache\b"
+         r"(?i:\b(?:restor(?:e|ing)|sav(?:e|ing)|upload(?:ing)?|download(?:ing)?|import(?:ing)?|export(?:ing)?|set(?:ting)?)"
+         r" (?:the |a |your )?(?:build |dependency |dependencies |remote |turbo |nx |docker |layer |node_modules |fetch "
+         r"|data )?cache\b"
          r"|\bcache (?:restore|save|upload|download|import|export|miss)\b)",
          "cache", priority=150, ignore=True),
     # A command echo that prints a failure message (`+ echo 'Build failed'`, GitHub's `Run npm test || echo "tests
