@@ -155,6 +155,7 @@ NEGATIVES = [
     "original code. Cause: Error: sourceMapURL could not be parsed",
     "Could not find platform independent libraries <prefix>",
     "Consider setting $PYTHONHOME to <prefix>[:<exec_prefix>]",
+    "Setting NODE_OPTIONS=--max-old-space-size=8192 to avoid heap out of memory errors",
     # sentences of failure that go on to say the build carries on
     "Unable to detect framework, using static build",
     "Failed to start Nx Daemon, running without it",
@@ -189,6 +190,7 @@ POSITIVES = [
     ("NameError (uninitialized constant Foo)", "build_command_failed"),
     ("TypeError [ERR_INVALID_ARG_TYPE]: The \"path\" argument must be of type string", "build_command_failed"),
     ("java.lang.IllegalStateException: no build found", "build_command_failed"),
+    ("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory", "out_of_memory"),
 ]
 
 

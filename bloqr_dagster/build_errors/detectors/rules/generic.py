@@ -31,7 +31,8 @@ DETECTOR = Detector("generic", "auto", (
     # that finds no cache (`ERROR: failed to configure registry cache importer: x: not found`) before it builds;
     # Next.js' note that it could not source-map an error (`x.js: Invalid source map. Only conformant source maps can
     # be used to find the original code.`: the error is on its own line); CPython's start-up notes on its prefixes
-    # (`Could not find platform independent libraries <prefix>`).
+    # (`Could not find platform independent libraries <prefix>`); a setting explained (`Setting NODE_OPTIONS=x to
+    # avoid heap out of memory errors`).
     rule("noise-tool-notices", "not_an_error",
          r"^ERROR: pip's dependency resolver does not currently take into account"
          r"|^[A-Za-z0-9][\w.-]{0,100} \S{1,60} requires [^\n]{1,300}?(?:, but you have [^\n]{1,200}? which is incompatible"
@@ -39,10 +40,11 @@ DETECTOR = Detector("generic", "auto", (
          r"|^[WN]: (?!Failed to fetch )|^(?:debconf|dpkg-preconfigure): "
          r"|^Failed to parse source ?map (?:from|for)\b|\bInvalid source map\. Only conformant source maps"
          r"|^Could not find platform (?:in)?dependent libraries <|^Consider setting \$PYTHONHOME to <"
+         r"|\b(?:to avoid|to prevent|avoids|prevents) (?:the |any )?(?:JavaScript heap |heap )?out[- ]of[- ]memory\b"
          r"|\bfailed to configure registry cache importer\b",
          "pip's dependency resolver", "which is incompatible", "which is not installed", "w: ", "n: ", "debconf:",
          "dpkg-preconfigure:", "failed to parse source", "invalid source map", "could not find platform",
-         "consider setting $pythonhome", "cache importer",
+         "consider setting $pythonhome", "avoid", "prevent", "cache importer",
          priority=150, ignore=True),
     # A line a logger or a tool marks as information (`info x`, `[info] x`, `INFO: x`, mkdocs' `INFO    -  x`,
     # `npm notice x`, `npm info x`, pip's `[notice] x`, `success x`) is not an error even when its words name one
