@@ -60,8 +60,9 @@ DETECTOR = Detector("general", "auto", (
          # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`, Next.js's `⨯ x`
          r"|^(?:✘|✖|×|❌|✗|⨯) +\S"
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,
-         # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`
-         r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\])?:? \S"
+         # `Error [ERR_X]: x`, `Error x` (Node's bare form), `thread 'main' panicked at`, Ruby's `NameError (x)`; not
+         # a name in prose (`NotFoundError page rendered`)
+         r"|^(?:Uncaught |Unhandled ?(?:Promise)?Rejection:? )?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception)(?: \[[\w-]+\]:?|:|(?= \()) \S"
          r"|^Error \[[\w-]{1,80}\]:? \S|^thread '[^']*' panicked at|^Exception in thread \"[^\"]{1,100}\" \S|^Unhandled exception: \S",
          "err", "fatal", "panic", "✘", "✖", "×", "❌", "✗", "⨯", "exception", "! ", "─▶", "[!]", "error occurred",
          "error has occurred", priority=6,
@@ -85,6 +86,7 @@ DETECTOR = Detector("general", "auto", (
          r"|[Ii]nstall(?:ation)?|[Pp]ublish(?:ing)?|[Uu]pload|[Cc]lone|[Pp]ush|[Ff]etch|[Gg]it operation)"
          r" (?:[Ff]ailed|FAILED)\b|^failed [A-Z]\w|\bfailed \d+ times\b|^Failed to run [\"'`]"
          r"|^(?:Building|Generating|Compiling|Rendering|Running|Fetching|Installing) [^\n]{1,80}? failed\b"
+         r"(?![^\n]{0,120}?\b(?:retrying|trying again|fall(?:ing)? ?back|skipping|continuing)\b)"
          r"|'[^']{1,80}' errored after"
          # a named step of the build that failed (`checksum verification failed`, `Tests failed`, `Pre-release steps
          # failed for x`), unless the line goes on to retry; Jenkins' and Maven's verdicts; a compiler's error count

@@ -22,6 +22,66 @@ DETECTOR = Detector("generic", "auto", (
          "##[debug]", "run with --", "ℹ", "💡", "(http", "error argv", "error node v", "error npm ", "error darwin",
          "error linux", "error windows_nt", "error cwd", "error if you need help", "error please include",
          "error tell the author", "error not ok", priority=150, ignore=True),
+    # Tools' own warnings and notices that hold error words (the line goes on: the build carries on):
+    # pip's resolver notice after an install that succeeded (`ERROR: pip's dependency resolver does not currently
+    # take into account ...`) and its conflict lines (`x 1.0 requires y>=2, but you have y 1.5 which is
+    # incompatible.`, `x 1.0 requires y, which is not installed.`); apt's `W:`/`N:` lines (not `W: Failed to fetch x
+    # Temporary failure resolving 'y'`: the network failure the install fails of later) and debconf's frontend
+    # fallbacks; webpack's source-map-loader warning `Failed to parse source map from 'x' file: Error: ENOENT`; BuildKit's cache import
+    # that finds no cache (`ERROR: failed to configure registry cache importer: x: not found`) before it builds;
+    # Next.js' note that it could not source-map an error (`x.js: Invalid source map. Only conformant source maps can
+    # be used to find the original code.`: the error is on its own line); CPython's start-up notes on its prefixes
+    # (`Could not find platform independent libraries <prefix>`); a setting explained (`Setting NODE_OPTIONS=x to
+    # avoid heap out of memory errors`).
+    rule("noise-tool-notices", "not_an_error",
+         r"^ERROR: pip's dependency resolver does not currently take into account"
+         r"|^[A-Za-z0-9][\w.-]{0,100} \S{1,60} requires [^\n]{1,300}?(?:, but you have [^\n]{1,200}? which is incompatible"
+         r"|, which is not installed)\.$"
+         r"|^[WN]: (?!Failed to fetch )|^(?:debconf|dpkg-preconfigure): "
+         r"|^Failed to parse source ?map (?:from|for)\b|\bInvalid source map\. Only conformant source maps"
+         r"|^Could not find platform (?:in)?dependent libraries <|^Consider setting \$PYTHONHOME to <"
+         r"|\b(?:to avoid|to prevent|avoids|prevents) (?:the |any )?(?:JavaScript heap |heap )?out[- ]of[- ]memory\b"
+         r"|\bfailed to configure registry cache importer\b",
+         "pip's dependency resolver", "which is incompatible", "which is not installed", "w: ", "n: ", "debconf:",
+         "dpkg-preconfigure:", "failed to parse source", "invalid source map", "could not find platform",
+         "consider setting $pythonhome", "avoid", "prevent", "cache importer",
+         priority=150, ignore=True),
+    # A line a logger or a tool marks as information (`info x`, `[info] x`, `INFO: x`, mkdocs' `INFO    -  x`,
+    # `npm notice x`, `npm info x`, pip's `[notice] x`, `success x`) is not an error even when its words name one
+    # (`info This module is OPTIONAL, you can safely ignore this error`), unless it reports a failed build itself
+    # (Maven's `[INFO] BUILD FAILURE`) or a failure was printed over it (Next.js' `info  - Checking validity of types
+    # ...Failed to compile.`). Not `npm http`: its status lines (`npm http fetch GET 401 x`) are errors.
+    rule("noise-info-level", "not_an_error",
+         r"^(?:\[(?i:info|notice|debug|verbose|success)\]:?|(?:info|INFO|Info|notice|debug|DEBUG|verbose|success)(?::| +-? )"
+         r"|npm (?:info|notice|verb|timing|sill) )"
+         r"(?![^\n]{0,300}?(?:\bFAILURE\b|\bFAILED\b|\bFailed to compile|\bexit(?:ed)? with code [1-9]|\berror - |\bERR!))",
+         "info", "notice", "debug", "verbose", "success", "npm verb", "npm timing", "npm sill",
+         priority=150, ignore=True),
+    # A step that says it is retrying (`attempt 1/3 failed: ECONNRESET, retrying in 2s`, pnpm's `GET x error
+    # (ECONNRESET). Will retry in 10 seconds. 2 retries left.`, yarn's `There appears to be trouble with your network
+    # connection. Retrying...`) has not failed yet; its final failure says so in other words (`failed after 3
+    # retries`). A line that opens with a package manager's error marker (`npm ERR!`, `npm error`, yarn's `error`) or
+    # `fatal` stays the marker's.
+    rule("noise-retrying", "not_an_error",
+         r"^(?!\W{0,4}(?:(?:npm |pnpm |yarn )?(?:error\b|ERR!)|(?i:fatal\b)))[^\n]{0,300}?"
+         r"(?:(?<!after )(?<!stop )(?i:\bretrying)\b|(?i:\bwill retry|\bretries left|\btrying again))\b",
+         "retrying", "will retry", "retries left", "trying again", priority=150, ignore=True),
+    # A cache the build restores, saves or uploads is an optimisation: its failure or miss is not the build's
+    # (`Cache upload failed, skipping`, `Error uploading build cache (skipping)`, `Failed to restore cache`, Next.js'
+    # `Failed to set fetch cache x`); a
+    # package manager's own error about its cache folder (`npm ERR! Your cache folder contains root-owned files`)
+    # and BuildKit's `ERROR: failed to solve: failed to export cache: x` (a build given --cache-to fails) stay errors.
+    rule("noise-cache", "not_an_error",
+         r"^(?!\W{0,4}(?:(?:npm |pnpm |yarn )?(?:error\b|ERR!)|ERR_PNPM_)|[^\n]{0,300}?\bfailed to solve\b)[^\n]{0,300}?"
+         r"(?i:\b(?:restor(?:e|ing)|sav(?:e|ing)|upload(?:ing)?|download(?:ing)?|import(?:ing)?|export(?:ing)?|set(?:ting)?)"
+         r" (?:the |a |your )?(?:build |dependency |dependencies |remote |turbo |nx |docker |layer |node_modules |fetch "
+         r"|data )?cache\b"
+         r"|\bcache (?:restore|save|upload|download|import|export|miss)\b)",
+         "cache", priority=150, ignore=True),
+    # A command echo that prints a failure message (`+ echo 'Build failed'`, GitHub's `Run npm test || echo "tests
+    # failed"`) is the script, not its output.
+    rule("noise-echo-command", "not_an_error", r"^(?:Run|\$|\+{1,3}|>) [^\n]{0,300}?\b(?:echo|printf) ",
+         "echo ", "printf ", priority=150, ignore=True),
     # Below the Python rule (100) that recognises an invalid `python@...` tool spec on this line.
     rule("noise-detected-tools", "not_an_error", r"^Detected the following tools from environment:",
          "detected the following tools", priority=95, ignore=True),

@@ -38,8 +38,19 @@ _CARRIES_ON = (
     r"|\boptional\b|\bproceeding\b|\bcontinuing\b|\binstead\b|\bcreating\b|\bcach(?:e|ed|ing)\b|\bassuming\b"
     r"|\bwould you like\b|\(y/n\)|\[y/n\]|\bsafe to ignore\b|\bcan be ignored\b|\bnot a problem\b|\bdeprecat"
     r"|\bdiscarded\b|, since\b|\bif (?:you|needed|necessary|present|available)\b|\bnot required\b|\bfor now\b|\boverrid(?:e|es|ing)\b"
+    # an alternative the tool takes (`Unable to detect framework, using static build`, `Failed to start Nx Daemon,
+    # running without it`, `sitemap.xml does not exist, generating one`), a consequence that is not a failure
+    # (`source maps will not be uploaded`, npm's `This will stop working in the next major version of npm.`)
+    r"|, using\b|, (?:running|continuing|proceeding|building) without\b|, generating\b|, disabling\b|\bwill not be\b"
+    r"|\bwill stop working\b|\bnext major version\b|\bin a future (?:version|release)\b|\bnon-?fatal\b"
     # docker's `Unable to find image 'x' locally` before it pulls; accessibility checks are warnings
     r"|\blocally$|\baria-|\ba11y\b))"
+)
+# A side task no build needs, named anywhere in a `Failed to x` sentence (`Failed to send telemetry`, `Could not
+# check for updates`, `Unable to fetch the latest version`): its failure is not the build's.
+_SIDE_TASK = (
+    r"(?![^\n]{0,300}?(?i:\btelemetry\b|\busage (?:data|statistics)\b|\banalytics\b|\bupdate check\b|\bnewer version\b"
+    r"|\b(?:check(?:ing)? for|fetch(?:ing)?|get(?:ting)?) (?:updates?\b|(?:the )?latest version\b)))"
 )
 # An optional indent and a short tool tag (`@parcel/core: `, `[svelte] `): the sentence opens the message.
 _OPEN = r"^[ \t]{0,8}(?:@?[\w./-]{1,60}: |\[[\w@./:-]{1,40}\] )?"
@@ -48,7 +59,7 @@ DETECTOR = Detector("phrases", "auto", (
     # `Cannot find extended parcel config`, `Could not statically evaluate x`, `Unable to load x`,
     # `Couldn't parse x`, `Failed to parse .postcssrc`, `Failed to compile.`
     rule("phrase-cannot", "build_command_failed",
-         rf"{_OPEN}(?:Cannot|Can't|Could not|Couldn't|Unable to|Failed to)(?: (?:be )?\w{{2,30}}){{1,2}}\b{_CARRIES_ON}",
+         rf"{_OPEN}(?:Cannot|Can't|Could not|Couldn't|Unable to|Failed to){_SIDE_TASK}(?: (?:be )?\w{{2,30}}){{1,2}}\b{_CARRIES_ON}",
          "cannot", "can't", "could not", "couldn't", "unable to", "failed to",
          priority=3, relative="general", rank=RANK_PHRASE),
     # `Invalid config for x`, `Invalid webmanifest`, `Unknown url scheme 'x:'`, `Unexpected token }. Expected x`,

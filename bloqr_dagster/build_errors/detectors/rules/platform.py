@@ -121,7 +121,8 @@ DETECTOR = Detector("platform", "platform", (
          r"|^Failed: [^\n]{0,80}\b(?:repository submodules|source repo|(?:the |your )?repository)\b", "failed:",
          priority=10, summary=True),
     # any other `Failed: ...` of the platform (`Failed: generating Pages Functions failed`): its stage's
-    rule("platform-failed-stage", "build_command_failed", r"^Failed: \S", "failed:", priority=9, summary=True,
+    # (not a test runner's count `Failed: 0`)
+    rule("platform-failed-stage", "build_command_failed", r"^Failed: (?!0+$)\S", "failed:", priority=9, summary=True,
          relative="general"),
     rule("platform-build-stage", "build_command_failed",
          r"^Failed: (?:error occurred while running build command|build command exited|Error while executing user"
