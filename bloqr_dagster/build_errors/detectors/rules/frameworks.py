@@ -263,7 +263,8 @@ DETECTOR = Detector("frameworks", "next", (
          r"|^Error: MkDocs encountered an error parsing the configuration file",
          "config value", "aborted with", "mkdocs encountered", priority=60, rank=50, tool="mkdocs",
          masks=(mask(r"(Config value:? )'[^']*'", r"\1'<NAME>'"), mask(r"(Aborted with )\d+", r"\1<N>"),
-                mask(r"(theme name: )'[^']*'", r"\1'<NAME>'"))),
+                mask(r"(theme name: )'[^']*'", r"\1'<NAME>'"),
+                mask(r'(Config value:? [^"]{0,200})"[^"]*"', r'\1"<NAME>"'))),
     # Sphinx: `-W` turns its warnings into errors; its own error headers
     rule("sphinx-error", "build_command_failed",
          r"^Warning, treated as error:$|^(?:Sphinx|Extension|Theme|Configuration|Application|Config) error:"
@@ -279,7 +280,7 @@ DETECTOR = Detector("frameworks", "next", (
          "unknown block tag", "unexpected token: ", priority=45, relative="general"),
     # Storybook's coded errors (`SB_CORE-SERVER_0002 (CriticalPresetLoadError): ...`) and its builder's verdict
     rule("storybook-error", "build_command_failed",
-         r"^SB_[A-Z]+(?:-[A-Z]+)*_\d{4} \(\w+\)|^=> Failed to build the (?:preview|manager)",
+         r"^SB_[A-Z0-9]+(?:-[A-Z0-9]+)*_\d{4} \(\w+\)|^=> Failed to build the (?:preview|manager)",
          "sb_", "failed to build the", priority=55, rank=45, tool="storybook",
          masks=(mask(r"(preset: )\S+", r"\1<FILE>"),)),
     # Jest's and Vitest's summaries when tests run in the build: some failed
@@ -300,7 +301,7 @@ DETECTOR = Detector("frameworks", "next", (
     # did not compile, whichever tool esbuild's format would suggest
     rule("angular-ng-error", "build_command_failed",
          r"(?:^(?:✘|X|×) \[ERROR\] |\berror )NG\d{1,5}: \S", "] ng", "error ng", priority=106, rank=50, tool="ng",
-         masks=(mask(r"^\S+?:\d+:\d+(?= - error NG)", "<FILE>:<LINE>:<COL>"), mask(r"'[^']*'", "'<IDENTIFIER>'"),
+         masks=(mask(r"^\S+?:\d+:\d+(?= - error NG)", "<FILE>:<LINE>:<COL>"), mask(r"(?<![A-Za-z])'[^'\s]*'", "'<IDENTIFIER>'"),
                 mask(r"\[plugin [^\]]*\]", "[plugin <PLUGIN>]"))),
     # Compilers a build step runs: rustc/cargo (`error[E0425]:`, `could not compile`), go (`./a.go:3:1: undefined: x`,
     # a package no module provides), Gradle's `* What went wrong:`, MSBuild's `N Error(s)` and NETSDK codes
