@@ -16,7 +16,7 @@ CASES = [
     ('[vite-plugin-svelte:compile] src/routes/+page.svelte:12:3 Attributes need to be unique',
      'build_command_failed', '[vite-plugin-svelte:compile] <FILE>:<LINE>:<COL> Attributes need to be unique'),
     ('src/lib/Card.svelte:4:10 Expected token }',
-     'build_command_failed', '<FILE>:<LINE>:<COL> Expected token <TOKEN>'),
+     'build_command_failed', '<FILE>:<LINE>:<COL> Expected token }'),
     ('src/lib/Nav.svelte:8:1 `<section>` was left open',
      'build_command_failed', '<FILE>:<LINE>:<COL> `<IDENTIFIER>` was left open'),
     ('Attribute shorthand cannot be empty',

@@ -238,8 +238,7 @@ DETECTOR = Detector("frameworks", "next", (
          masks=(mask(r"^(?:\[[\w:@/.-]{1,80}\] )*\S{1,300}\.svelte(?::\d+:\d+)? ", "<FILE>:<LINE>:<COL> "),
                 mask(r"(Cyclical dependency detected: ).+", r"\1<IDENTIFIER>"),
                 mask(r"`(?:</?)?[\w:.-]{1,80}>?` (?=was left open|attempted to close)", "`<IDENTIFIER>` "),
-                mask(r"`bind:[\w-]{1,40}`", "`bind:<IDENTIFIER>`"), mask(r"`\{@const [^`]*\}`", "`{@const <IDENTIFIER>}`"),
-                mask(r"(Expected token ).+", r"\1<TOKEN>"))),
+                mask(r"`bind:[\w-]{1,40}`", "`bind:<IDENTIFIER>`"), mask(r"`\{@const [^`]*\}`", "`{@const <IDENTIFIER>}`"))),
     # vite-plugin-svelte's compile step: its errors are reported by the plugin's `:compile` hook (warnings are
     # logged under the plain `[vite-plugin-svelte]` prefix); SvelteKit's removed adapter and config APIs
     rule("svelte-plugin-compile", "build_command_failed",

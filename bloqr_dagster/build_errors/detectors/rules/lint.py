@@ -107,7 +107,7 @@ DETECTOR = Detector("eslint", "eslint", (
          masks=(mask(r"^\S+?:\d+(?::\d+)?(?= )", "<FILE>:<LINE>"), mask(r"\[(?:Expected|Context|Actual)[^\]]*\]", "[<DETAIL>]"))),
     # golangci-lint's default format: `a.go:12:3: message (linter)`
     rule("golangci-lint-line", "lint_error",
-         r"^\S{1,300}?\.go:\d+(?::\d+)?: \S[^\n]{0,500}? \((?:errcheck|govet|staticcheck|unused|gosimple|ineffassign"
+         r"^[^\s:]{1,300}\.go:\d++(?::\d++)?: [^\n]{1,500}? \((?:errcheck|govet|staticcheck|unused|gosimple|ineffassign"
          r"|typecheck|revive|gofmt|gofumpt|goimports|gci|stylecheck|gocritic|gosec|misspell|lll|dupl|gocyclo|gocognit"
          r"|unparam|nakedret|prealloc|bodyclose|noctx|errorlint|wrapcheck|goconst|godot|whitespace|nolintlint|forbidigo"
          r"|depguard|funlen|nestif|mnd|gomnd|exhaustive|dogsled|errname|contextcheck|copyloopvar|intrange|perfsprint"
