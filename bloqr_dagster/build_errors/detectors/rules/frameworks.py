@@ -1,9 +1,10 @@
-"""Front-end frameworks and bundlers: Next.js, Vite/Rollup, webpack, Turbopack, Hugo, Astro, Vercel CLI."""
+"""Front-end frameworks and bundlers (Next.js, Vite/Rollup, webpack, Turbopack, Svelte, Hugo, Astro, Docusaurus, MkDocs,
+Sphinx, Vercel CLI) and the compilers a build step runs (cargo, go, Gradle, MSBuild)."""
 
 from __future__ import annotations
 
 from bloqr_dagster.build_errors.detectors.model import Detector
-from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+from bloqr_dagster.build_errors.detectors.rules._dsl import cause, mask, rule
 
 DETECTOR = Detector("frameworks", "next", (
     rule("next-module-not-found-doc", "module_not_found", r"nextjs\.org/docs/messages/module-not-found",
@@ -116,7 +117,10 @@ DETECTOR = Detector("frameworks", "next", (
          "liquid exception", "jekyll::errors", "error #", priority=50, tool="auto"),
     rule("webpack-errors", "build_command_failed",
          r"^ERROR in |Module (?:build|parse) failed|webpack(?: \d[\w.-]*)? compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
-         "error in ", "module build failed", "module parse failed", "compiled with", "[!]", priority=45, tool="webpack"),
+         "error in ", "module build failed", "module parse failed", "compiled with", "[!]", priority=45, tool="webpack",
+         # webpack names the module on `ERROR in ./src/a.js` and the cause on the line after it
+         causes=(cause(r"^Module not found: ", "module_not_found", 100), cause(r"^\[tsl\] ERROR in |\bTS\d{4,5}: ",
+                                                                              "typescript_error", 100)), lookahead=1),
     rule("astro-error", "build_command_failed", r"^(?:\d\d:\d\d:\d\d )?\[ERROR\] \[[\w@/:.-]+\]", "[error]",
          priority=45, tool="astro"),
     # `[vite:esbuild] Transform failed`, `[vite-plugin-svelte] Error ...`, and Vite/Rollup plugin errors
@@ -202,4 +206,127 @@ DETECTOR = Detector("frameworks", "next", (
     rule("vercel-command-exited", "build_command_failed", r"^(?:▲\s+)?Error: Command \"[^\"]+\" exited with \d+",
          "exited with", priority=20, tool="vercel", summary=True, relative="general",
          masks=(mask(r'(Command )"[^"]+"', r'\1"<COMMAND>"'),)),
+    # The Svelte compiler's error catalogue (packages/svelte/messages/compile-errors: template, style, script),
+    # bare or after vite-plugin-svelte's `file.svelte:12:3 ` location; Svelte 3/4's `ParseError:`/`ValidationError:`.
+    # Its warnings (`A11y: ...`, `Unused CSS selector`) are not here. Older releases quote `:global` in backticks.
+    rule("svelte-compile-error", "build_command_failed",
+         r"^(?:\[[\w:@/.-]{1,80}\] )*(?:\S{1,300}\.svelte(?::\d+:\d+)? )?(?:"
+         r"Attributes need to be unique|Attribute shorthand cannot be empty|`[\w:|]{1,40}` name cannot be empty"
+         r"|Found default slot content alongside an explicit slot=|Cyclical dependency detected: "
+         r"|\{@const \.\.\.\} must consist of a single variable declaration|The `\{@const [^`]{1,80}\}` declaration is not available"
+         r"|`\{@const\}` must be the immediate child of|Expected whitespace$|Expected valid tag name$|Expected attribute value$"
+         r"|Expected token \S|Unexpected block closing tag|Block was left open|`<[\w:.-]{1,80}>` was left open"
+         r"|`</[\w:.-]{1,80}>` attempted to close (?:an )?element that was|Void elements cannot have children"
+         r"|A (?:top-level )?`?:global(?: \{\.\.\.\})?`? (?:selector|block) (?:cannot|can only|must)"
+         r"|:global\(\.\.\.\) (?:must|can be at the start)|Nesting selectors can only be used inside a rule"
+         r"|`bind:[\w-]{1,40}` (?:can only be used with|is not a valid binding)|Can only bind to (?:state or props|an Identifier)"
+         r"|`\$[\w.]{1,40}` is now `\$[\w.]{1,40}`|The `\$[\w.]{1,40}` rune has been removed|`\$[\w.]{1,40}` is not a valid rune"
+         r"|Cannot use `export let` in runes mode|Cannot use `\$\$(?:props|restProps)` in runes mode|`\$:` is not allowed in runes mode"
+         r"|Cannot use rune without parentheses|`\$props\(\)` can only be used|Cannot use `<slot>` syntax and `\{@render"
+         r"|A component can have a single top-level `<(?:script|style)>`|Valid event modifiers are |\{:\.\.\.\} block is invalid at this position"
+         r"|'elseif' should be 'else if'|Mixing old \(on:\w{1,40}\) and new syntaxes for event handling"
+         r"|(?:ParseError|ValidationError|CompileError) ?(?:\[[\w-]{1,60}\])?: \S)",
+         "attributes need to be unique", "attribute shorthand", "name cannot be empty", "explicit slot=",
+         "cyclical dependency detected", "{@const", "expected whitespace", "expected valid tag name",
+         "expected attribute value", "expected token", "unexpected block closing tag", "block was left open",
+         "was left open", "attempted to close", "void elements cannot", ":global", "nesting selectors can only",
+         "`bind:", "can only bind to", "` is now `$", "rune has been removed", "is not a valid rune", "in runes mode",
+         "rune without parentheses", "`$props()` can only", "cannot use `<slot>`", "a component can have a single",
+         "valid event modifiers", "block is invalid at this position", "'elseif'", "new syntaxes for event handling",
+         "parseerror", "validationerror", "compileerror",
+         priority=46, tool="svelte-kit",
+         masks=(mask(r"^(?:\[[\w:@/.-]{1,80}\] )*\S{1,300}\.svelte(?::\d+:\d+)? ", "<FILE>:<LINE>:<COL> "),
+                mask(r"(Cyclical dependency detected: ).+", r"\1<IDENTIFIER>"),
+                mask(r"`(?:</?)?[\w:.-]{1,80}>?` (?=was left open|attempted to close)", "`<IDENTIFIER>` "),
+                mask(r"`bind:[\w-]{1,40}`", "`bind:<IDENTIFIER>`"), mask(r"`\{@const [^`]*\}`", "`{@const <IDENTIFIER>}`"))),
+    # vite-plugin-svelte's compile step: its errors are reported by the plugin's `:compile` hook (warnings are
+    # logged under the plain `[vite-plugin-svelte]` prefix); SvelteKit's removed adapter and config APIs
+    rule("svelte-plugin-compile", "build_command_failed",
+         r"^\[(?:plugin:? ?)?vite-plugin-svelte:compile\] \S"
+         r"|^(?:> )?(?:builder\.\w{1,40}\(\)|config\.kit\.[\w.]{1,80}) has been (?:removed|renamed|replaced)",
+         "vite-plugin-svelte:compile", "has been removed", "has been renamed", "has been replaced", priority=47,
+         tool="svelte-kit",
+         masks=(mask(r"^(\[(?:plugin:? ?)?vite-plugin-svelte:compile\] )\S{1,300}\.svelte(?::\d+:\d+)?", r"\1<FILE>:<LINE>:<COL>"),)),
+    # Docusaurus' broken-link report (`Docusaurus found broken links!`, the list under it, its hint): the
+    # `onBrokenLinks: 'throw'` build fails on it
+    rule("docusaurus-broken-links", "build_command_failed",
+         r"^Exhaustive list of all broken (?:links|anchors) found:$|^- (?:Broken (?:link|anchor) on |On )?[Ss]ource page path = \S"
+         r"|^-> linking to \S|it's possible to ignore broken (?:links|anchors) with the 'onBroken(?:Links|Anchors)'",
+         "exhaustive list of all broken", "source page path =", "-> linking to", "possible to ignore broken", priority=60, rank=25,
+         tool="docusaurus",
+         masks=(mask(r"(page path = )\S+?:?$", r"\1<PATH>:"), mask(r"(linking to )\S+", r"\1<PATH>"),
+                mask(r"\(resolved as: [^)]*\)?", "(resolved as: <PATH>)"))),
+    # MkDocs: its config validation (`ERROR - Config value 'nav': ...`) and its verdicts
+    rule("mkdocs-error", "build_command_failed",
+         r"^ERROR +- +Config value:? '|^Aborted with (?:\d+ warnings? in strict mode|a configuration error|a BuildError)!?"
+         r"|^Error: MkDocs encountered an error parsing the configuration file",
+         "config value", "aborted with", "mkdocs encountered", priority=60, rank=50, tool="mkdocs",
+         masks=(mask(r"(Config value:? )'[^']*'", r"\1'<NAME>'"), mask(r"(Aborted with )\d+", r"\1<N>"),
+                mask(r"(theme name: )'[^']*'", r"\1'<NAME>'"),
+                mask(r'(Config value:? [^"]{0,200})"[^"]*"', r'\1"<NAME>"'))),
+    # Sphinx: `-W` turns its warnings into errors; its own error headers
+    rule("sphinx-error", "build_command_failed",
+         r"^Warning, treated as error:$|^(?:Sphinx|Extension|Theme|Configuration|Application|Config) error:"
+         r"|^Exception occurred:$|^build finished with problems, \d+ warnings? \(with warnings treated as errors\)",
+         "treated as error", "sphinx error", "extension error", "theme error", "configuration error", "application error",
+         "config error", "exception occurred", priority=55, rank=45, tool="sphinx",
+         masks=(mask(r"(problems, )\d+", r"\1<N>"),)),
+    # Hexo's `FATAL Something's wrong`; Eleventy's fatal error; Nunjucks' parser (Eleventy's default engine)
+    rule("ssg-fatal", "build_command_failed",
+         r"^FATAL +(?:Something's wrong|\{ err: )|^(?:\[11ty\] +)?Eleventy fatal error"
+         r"|^expected (?:variable|block|comment) end(?: in \w+ statement)?$|^unknown block tag: \S|^unexpected token: \S",
+         "fatal", "eleventy fatal error", "expected variable end", "expected block end", "expected comment end",
+         "unknown block tag", "unexpected token: ", priority=45, relative="general"),
+    # Storybook's coded errors (`SB_CORE-SERVER_0002 (CriticalPresetLoadError): ...`) and its builder's verdict
+    rule("storybook-error", "build_command_failed",
+         r"^SB_[A-Z0-9]+(?:-[A-Z0-9]+)*_\d{4} \(\w+\)|^=> Failed to build the (?:preview|manager)",
+         "sb_", "failed to build the", priority=55, rank=45, tool="storybook",
+         masks=(mask(r"(preset: )\S+", r"\1<FILE>"),)),
+    # Jest's and Vitest's summaries when tests run in the build: some failed
+    rule("test-runner-summary", "build_command_failed",
+         r"^(?:Tests|Test Suites|Test Files|Snapshots): +[1-9]\d* failed\b|^(?:Test Files|Tests) +[1-9]\d* failed \|",
+         "failed", priority=40, relative="general", rank=25,
+         masks=(mask(r"\d+ (failed|passed|skipped|todo|total|obsolete|written)", r"<N> \1"), mask(r"\(\d+\)", "(<N>)"))),
+    # PostCSS errors as Vite and postcss-loader print them (`[postcss] a.css:1:1: Unknown word`)
+    rule("postcss-error", "build_command_failed", r"^(?:\[vite:css\] )?\[postcss\] \S", "[postcss]", priority=45,
+         tool="vite", masks=(mask(r"(\[postcss\] )\S+?:\d+:\d+:", r"\1<FILE>:<LINE>:<COL>:"),)),
+    # SWC's parser (`x Expected ';', '}' or <eof>`, `× Unexpected token`), its `failed to parse input file`
+    rule("swc-syntax", "build_command_failed",
+         r"^(?:x|×) (?:Expected |Unexpected |Unterminated |Expression expected|Return statement is not allowed)"
+         r"|^\d+: failed to parse input file$",
+         "expected ", "unexpected ", "unterminated ", "expression expected", "return statement", "failed to parse input file",
+         priority=44, relative="general"),
+    # Angular's compiler codes (`✘ [ERROR] NG8001: 'app-x' is not a known element`, `- error NG8002:`): the source
+    # did not compile, whichever tool esbuild's format would suggest
+    rule("angular-ng-error", "build_command_failed",
+         r"(?:^(?:✘|X|×) \[ERROR\] |\berror )NG\d{1,5}: \S", "] ng", "error ng", priority=106, rank=50, tool="ng",
+         masks=(mask(r"^\S+?:\d+:\d+(?= - error NG)", "<FILE>:<LINE>:<COL>"), mask(r"(?<![A-Za-z])'[^'\s]*'", "'<IDENTIFIER>'"),
+                mask(r"\[plugin [^\]]*\]", "[plugin <PLUGIN>]"))),
+    # Compilers a build step runs: rustc/cargo (`error[E0425]:`, `could not compile`), go (`./a.go:3:1: undefined: x`,
+    # a package no module provides), Gradle's `* What went wrong:`, MSBuild's `N Error(s)` and NETSDK codes
+    rule("cargo-could-not-compile", "build_command_failed",
+         r"^error: could not compile `[^`]{1,200}`", "could not compile", priority=60, rank=20, tool="cargo",
+         masks=(mask(r"`[^`]*`", "`<PACKAGE>`"), mask(r'\((?:bin|lib|test|example|bench) "[^"]*"\)', "(<TARGET>)"),
+                mask(r"due to \d+", "due to <N>"))),
+    rule("go-build-error", "build_command_failed",
+         r"^\S{1,300}\.go:\d+:\d+: (?:undefined: \S|cannot use \S|declared and not used|\S{1,200} declared and not used"
+         r"|imported and not used|missing return|too many arguments|not enough arguments|syntax error: )",
+         "undefined: ", "cannot use ", "declared and not used", "imported and not used", "missing return", "arguments",
+         "syntax error: ", priority=55, tool="go",
+         masks=(mask(r"^\S+?\.go:\d+:\d+:", "<FILE>:<LINE>:<COL>:"), mask(r"(undefined: )\S+", r"\1<IDENTIFIER>"),
+                mask(r'"[^"]*"', '"<IDENTIFIER>"'))),
+    rule("go-module-missing", "module_not_found",
+         r"\bno required module provides package \S|\bpackage \S{1,300} is not in (?:std|GOROOT)\b"
+         r"|\bcannot find package \"[^\"]{1,300}\" in any of",
+         "no required module provides", "is not in std", "is not in goroot", "cannot find package", priority=100,
+         tool="go",
+         masks=(mask(r"^\S+?\.go:\d+:\d+:", "<FILE>:<LINE>:<COL>:"), mask(r"(package )[^\s;\"]+", r"\1<MODULE>"),
+                mask(r'(package )"[^"]*"', r'\1"<MODULE>"'), mask(r"\((?:/|[A-Za-z]:)[^)]*\)", "(<PATH>)"))),
+    rule("gradle-what-went-wrong", "build_command_failed", r"^\* What went wrong:$", "what went wrong", priority=45,
+         tool="gradle", relative="general", rank=20),
+    rule("dotnet-error-count", "build_command_failed", r"^[1-9]\d* Error\(s\)$", "error(s)", priority=45, rank=20,
+         relative="general", masks=(mask(r"^\d+", "<N>"),)),
+    rule("dotnet-netsdk", "build_command_failed", r"\berror NETSDK\d{4}: \S", "error netsdk", priority=60, tool="dotnet",
+         masks=(mask(r"^\S[^:]*?\(\d+,\d+\)(?=: error)", "<FILE>(<LINE>,<COL>)"), mask(r" \[[^\]]*\]$", " [<PATH>]"),
+                mask(r"\.NET \d+(?:\.\d+)*", ".NET <VERSION>"))),
 ))

@@ -97,6 +97,24 @@ DETECTOR = Detector("eslint", "eslint", (
                 mask(r"(\*{13} Module )\S+", r"\1<MODULE>"), mask(r"^\[\*\] \d+", "[*] <N>"),
                 mask(r"^\d+( files? would be reformatted)[^\n]*", r"<N>\1"), mask(r"(rated at )\S+[^\n]*", r"\1<SCORE>"),
                 mask(r"^<FILE>:<LINE>:<COL>:[^\n]*", lambda m: _QUOTED_NAME.sub("'<IDENTIFIER>'", m.group())))),
+    # eslint-webpack-plugin's header before its stylish report (CRA 5: `[eslint] ` then the file, `ERROR in [eslint]`)
+    rule("eslint-webpack-header", "lint_error", r"^(?:ERROR in )?\[eslint\](?: |$)", "[eslint]", priority=90,
+         tool="eslint", masks=(mask(r"(\[eslint\]) .*", r"\1 <MESSAGE>"),)),
+    # markdownlint-cli / markdownlint-cli2: `README.md:12 MD013/line-length Line length [Expected: 80; Actual: 120]`,
+    # `docs/a.md:3:1 error MD022/blanks-around-headings ...`
+    rule("markdownlint-line", "lint_error", r"^\S{1,300}?:\d+(?::\d+)? (?:error )?MD0\d\d(?:/[\w-]+)+ \S", " md0",
+         "error md0", priority=90, tool="markdownlint",
+         masks=(mask(r"^\S+?:\d+(?::\d+)?(?= )", "<FILE>:<LINE>"), mask(r"\[(?:Expected|Context|Actual)[^\]]*\]", "[<DETAIL>]"))),
+    # golangci-lint's default format: `a.go:12:3: message (linter)`
+    rule("golangci-lint-line", "lint_error",
+         r"^[^\s:]{1,300}\.go:\d++(?::\d++)?: [^\n]{1,500}? \((?:errcheck|govet|staticcheck|unused|gosimple|ineffassign"
+         r"|typecheck|revive|gofmt|gofumpt|goimports|gci|stylecheck|gocritic|gosec|misspell|lll|dupl|gocyclo|gocognit"
+         r"|unparam|nakedret|prealloc|bodyclose|noctx|errorlint|wrapcheck|goconst|godot|whitespace|nolintlint|forbidigo"
+         r"|depguard|funlen|nestif|mnd|gomnd|exhaustive|dogsled|errname|contextcheck|copyloopvar|intrange|perfsprint"
+         r"|usestdlibvars|exportloopref|asciicheck|thelper|tparallel|paralleltest|testifylint|predeclared|goprintffuncname)\)$",
+         ".go:", priority=88, tool="golangci-lint",
+         masks=(mask(r"^\S+?\.go:\d+(?::\d+)?:", "<FILE>:<LINE>:<COL>:"), mask(r"`[^`]*`", "`<IDENTIFIER>`"),
+                mask(r'"[^"]*"', '"<IDENTIFIER>"'))),
     rule("eslint-no-errors", "not_an_error", r"✖ \d+ problems? \(0 errors?", "problem", priority=150, ignore=True),
     rule("eslint-crash", "lint_error", r"^Oops! Something went wrong! :\(", "oops! something went wrong", priority=60),
     rule("eslint-summary", "lint_error", r"✖ \d+ problems? \([1-9]\d* errors?|ESLint: .*(?:[Ee]rror|[Ff]ailed)",

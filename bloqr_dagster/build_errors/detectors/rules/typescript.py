@@ -54,6 +54,11 @@ DETECTOR = Detector("typescript", "tsc", (
          r"|^\d{10,13} (?:ERROR \"|COMPLETED \d+ FILES [1-9]\d* ERRORS \d+ WARNINGS \d+ FILES_WITH_PROBLEMS)",
          "typescript error", "failed to type check", "error(typescript)", "error(vue-tsc)", "error \"", "files_with_problems",
          priority=95, masks=TS_MASKS),
+    # fork-ts-checker-webpack-plugin names the file by its path (`ERROR in src/a.ts:12:3`, `ERROR in /app/src/a.tsx(3,7):`);
+    # webpack's own module errors name a request (`ERROR in ./src/a.ts`), left to the webpack rule
+    rule("fork-ts-checker-error", "typescript_error",
+         r"^ERROR in (?!\.\.?/)[^\s(]{1,300}\.(?:[cm]?ts|tsx|vue)(?::\d+:\d+|\(\d+,\d+\))?:?$", "error in ", priority=50,
+         tool="tsc", masks=(mask(r"^(ERROR in )\S+?(?::\d+:\d+|\(\d+,\d+\))?:?$", r"\1<FILE>"),)),
     rule("ts-loader-error", "typescript_error", r"^\[tsl\] ERROR in |^\(typescript\) Error: ", "tsl] error",
          "typescript) error", priority=100, masks=TS_MASKS),
     # `tsc --build`'s closing table header `Errors  Files` (its rows `  2  src/a.ts:8` are not matched: a
