@@ -44,6 +44,17 @@ def test_every_builtin_branch_is_reachable_and_no_pattern_is_risky() -> None:
         assert backtracking_risk(r.pattern.pattern, flags) is None, r.name
 
 
+# Characters that open many positions of any log line: the prefilter's trie is tried wherever a keyword's
+# first character occurs, so a keyword opening with one of these slows the scan of every line.
+_COMMON_OPENERS = set(" \t.,:;-_'`{}()@0123456789")
+
+
+def test_no_builtin_keyword_opens_with_a_character_common_in_logs() -> None:
+    offenders = sorted({(r.name, kw) for r in default_rules().rules for kw in r.keywords
+                        if kw[:1] in _COMMON_OPENERS and not kw.startswith(("(ts)", "(127)", "(via "))})
+    assert not offenders, f"keywords opening with a common character (start them at a letter): {offenders}"
+
+
 def test_a_dead_branch_fails_loading_with_one_line_naming_rule_and_branch() -> None:
     auth = rule("auth-codes", "auth_error", r"Authentication error|\[code: (?:10000|10042)\]", "authenticat",
                 "code: 1000")

@@ -23,7 +23,7 @@ DETECTOR = Detector("docker", "docker", (
          r"|\b(?:Head|Get|Post|Put|Patch) \"https?://[^\"\s]+\": denied$",
          "pull access denied", "requested access to the resource is denied", "interactive login",
          "authentication required", "no basic auth credentials", "incorrect username or password", "denied: ",
-         "insufficient_scope", "failed to authorize", "unauthorized: unauthenticated", "\": denied", priority=100,
+         "insufficient_scope", "failed to authorize", "unauthorized: unauthenticated", "denied", priority=100,
          masks=(mask(r'\b(Head|Get|Post|Put|Patch) "https?://[^"\s]+"', r'\1 "<URL>"'),)),
     # the disk of the runner or of the build filled up: a failure of the step it happened in
     rule("disk-full", "build_command_failed", r"\bno space left on device\b|\bENOSPC: no space left", "no space left",

@@ -227,12 +227,12 @@ DETECTOR = Detector("frameworks", "next", (
          r"|'elseif' should be 'else if'|Mixing old \(on:\w{1,40}\) and new syntaxes for event handling"
          r"|(?:ParseError|ValidationError|CompileError) ?(?:\[[\w-]{1,60}\])?: \S)",
          "attributes need to be unique", "attribute shorthand", "name cannot be empty", "explicit slot=",
-         "cyclical dependency detected", "{@const", "expected whitespace", "expected valid tag name",
+         "cyclical dependency detected", "const ...} must", "declaration is not available", "const}` must", "expected whitespace", "expected valid tag name",
          "expected attribute value", "expected token", "unexpected block closing tag", "block was left open",
-         "was left open", "attempted to close", "void elements cannot", ":global", "nesting selectors can only",
-         "`bind:", "can only bind to", "` is now `$", "rune has been removed", "is not a valid rune", "in runes mode",
-         "rune without parentheses", "`$props()` can only", "cannot use `<slot>`", "a component can have a single",
-         "valid event modifiers", "block is invalid at this position", "'elseif'", "new syntaxes for event handling",
+         "was left open", "attempted to close", "void elements cannot", "global", "nesting selectors can only",
+         "bind:", "can only bind to", "is now `$", "rune has been removed", "is not a valid rune", "in runes mode",
+         "rune without parentheses", "props()` can only", "cannot use `<slot>`", "a component can have a single",
+         "valid event modifiers", "block is invalid at this position", "elseif'", "new syntaxes for event handling",
          "parseerror", "validationerror", "compileerror",
          priority=46, tool="svelte-kit",
          masks=(mask(r"^(?:\[[\w:@/.-]{1,80}\] )*\S{1,300}\.svelte(?::\d+:\d+)? ", "<FILE>:<LINE>:<COL> "),
@@ -252,7 +252,7 @@ DETECTOR = Detector("frameworks", "next", (
     rule("docusaurus-broken-links", "build_command_failed",
          r"^Exhaustive list of all broken (?:links|anchors) found:$|^- (?:Broken (?:link|anchor) on |On )?[Ss]ource page path = \S"
          r"|^-> linking to \S|it's possible to ignore broken (?:links|anchors) with the 'onBroken(?:Links|Anchors)'",
-         "exhaustive list of all broken", "source page path =", "-> linking to", "possible to ignore broken", priority=60, rank=25,
+         "exhaustive list of all broken", "source page path =", "linking to", "possible to ignore broken", priority=60, rank=25,
          tool="docusaurus",
          masks=(mask(r"(page path = )\S+?:?$", r"\1<PATH>:"), mask(r"(linking to )\S+", r"\1<PATH>"),
                 mask(r"\(resolved as: [^)]*\)?", "(resolved as: <PATH>)"))),
@@ -288,7 +288,7 @@ DETECTOR = Detector("frameworks", "next", (
          "failed", priority=40, relative="general", rank=25,
          masks=(mask(r"\d+ (failed|passed|skipped|todo|total|obsolete|written)", r"<N> \1"), mask(r"\(\d+\)", "(<N>)"))),
     # PostCSS errors as Vite and postcss-loader print them (`[postcss] a.css:1:1: Unknown word`)
-    rule("postcss-error", "build_command_failed", r"^(?:\[vite:css\] )?\[postcss\] \S", "[postcss]", priority=45,
+    rule("postcss-error", "build_command_failed", r"^(?:\[vite:css\] )?\[postcss\] \S", "postcss]", priority=45,
          tool="vite", masks=(mask(r"(\[postcss\] )\S+?:\d+:\d+:", r"\1<FILE>:<LINE>:<COL>:"),)),
     # SWC's parser (`x Expected ';', '}' or <eof>`, `× Unexpected token`), its `failed to parse input file`
     rule("swc-syntax", "build_command_failed",
@@ -299,7 +299,7 @@ DETECTOR = Detector("frameworks", "next", (
     # Angular's compiler codes (`✘ [ERROR] NG8001: 'app-x' is not a known element`, `- error NG8002:`): the source
     # did not compile, whichever tool esbuild's format would suggest
     rule("angular-ng-error", "build_command_failed",
-         r"(?:^(?:✘|X|×) \[ERROR\] |\berror )NG\d{1,5}: \S", "] ng", "error ng", priority=106, rank=50, tool="ng",
+         r"(?:^(?:✘|X|×) \[ERROR\] |\berror )NG\d{1,5}: \S", "error] ng", "error ng", priority=106, rank=50, tool="ng",
          masks=(mask(r"^\S+?:\d+:\d+(?= - error NG)", "<FILE>:<LINE>:<COL>"), mask(r"(?<![A-Za-z])'[^'\s]*'", "'<IDENTIFIER>'"),
                 mask(r"\[plugin [^\]]*\]", "[plugin <PLUGIN>]"))),
     # Compilers a build step runs: rustc/cargo (`error[E0425]:`, `could not compile`), go (`./a.go:3:1: undefined: x`,

@@ -93,8 +93,12 @@ DETECTOR = Detector("general", "auto", (
          r"|\b(?:[Vv]erification|[Vv]alidation|[Dd]ownload|[Rr]esolution|[Ss]etup|[Tt]ype ?[Cc]heck(?:ing)?|[Ll]int(?:ing)?"
          r"|[Tt]ests?|[Pp]rerender(?:ing)?|[Ss]teps?|[Ss]cript|[Tt]ask|[Ww]orkflow|[Pp]ipeline) (?:has )?(?:[Ff]ailed|FAILED)\b"
          r"(?![^\n]{0,120}?\b(?:retry|retrying|trying again|will be retried|attempt \d)\b)"
-         r"|^Finished: FAILURE\b|\bBUILD FAILURE\b|^[1-9]\d{0,5} errors?(?: found| generated)?\.?$",
-         "failed", "fail ", "errored after", "failure", " error", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
+         r"|^Finished: FAILURE\b|\bBUILD FAILURE\b",
+         "failed", "fail ", "errored after", "failure", priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
+    # a compiler's error count (`2 errors`, `14 errors generated.`): its own rule, so that its keyword can be
+    # `error` (a keyword opening with a blank would lengthen every line's keyword scan)
+    rule("error-count", "build_command_failed", r"^[1-9]\d{0,5} errors?(?: found| generated)?\.?$", "error",
+         priority=5, relative="general", rank=RANK_TOOL_SUMMARY),
     # A line without a marker that names a cause in words no progress line uses (`Temporary failure
     # resolving 'deb.debian.org'`, `Network is unreachable`, `authentication required`, a registry URL and
     # its problem): an error, categorised by those words like any general line.

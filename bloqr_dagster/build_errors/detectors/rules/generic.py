@@ -19,7 +19,7 @@ DETECTOR = Detector("generic", "auto", (
          r"^##\[debug\]|\bRun with --(?:verbose|debug|stacktrace|info|scan)\b|^(?:ℹ|💡)|^at \S[^\n]{0,200}\(https?://\S+\)$"
          r"|^(?:\d+ )?error (?:argv|node v\d|npm +v\d|Darwin|Linux|Windows_NT|cwd|If you need help|Please include"
          r"|Tell the author|not ok)",
-         "##[debug]", "run with --", "ℹ", "💡", "(http", "error argv", "error node v", "error npm ", "error darwin",
+         "##[debug]", "run with --", "ℹ", "💡", "http", "error argv", "error node v", "error npm ", "error darwin",
          "error linux", "error windows_nt", "error cwd", "error if you need help", "error please include",
          "error tell the author", "error not ok", priority=150, ignore=True),
     # Tools' own warnings and notices that hold error words (the line goes on: the build carries on):

@@ -48,7 +48,7 @@ DETECTOR = Detector("eslint", "eslint", (
     rule("eslint-compact-unix", "lint_error",
          r"^\S[^\n]{0,300}?: line \d+, col \d+, Error - \S|^[^\s:]{1,300}:\d{1,7}:\d{1,7}: \S[^\n]{0,500}? \[Error/[\w@-]"
          r"|^[1-9]\d* problems?$|^\d+:\d+\s++error\s++Parsing error: ",
-         ", error - ", "[error/", "problem", "parsing error", priority=90,
+         "error - ", "[error/", "problem", "parsing error", priority=90,
          masks=(mask(r"^\S[^\n]{0,300}?(?=: line \d+, col \d+, )", "<FILE>"),
                 mask(r"(: line )\d+(, col )\d+", r"\1<LINE>\2<COL>"),
                 mask(r"^\S[^\n]{0,300}?:\d+:\d+(?=: )", "<FILE>:<LINE>:<COL>"), mask(r"'[^']*'", "'<IDENTIFIER>'"))),
@@ -91,7 +91,7 @@ DETECTOR = Detector("eslint", "eslint", (
          r"^\S{1,300}?\.pyi?:\d+:\d+: [A-Z]{1,3}\d{3,4}:? \S|^\[\*\] \d+ fixable with the `--fix` option"
          r"|^(?:[Ww]ould reformat:? \S|Oh no! 💥|\d+ files? would be reformatted\b)|^Your code has been rated at \d"
          r"|^\*{13} Module \S",
-         ".py:", ".pyi:", "fixable with the", "would reformat", "oh no!", "would be reformatted", "has been rated at",
+         "py:", "pyi:", "fixable with the", "would reformat", "oh no!", "would be reformatted", "has been rated at",
          "* module", priority=90, tool="ruff",
          masks=(mask(r"^\S{1,300}?\.pyi?:\d+:\d+:", "<FILE>:<LINE>:<COL>:"), mask(r"(reformat:? )\S+", r"\1<FILE>"),
                 mask(r"(\*{13} Module )\S+", r"\1<MODULE>"), mask(r"^\[\*\] \d+", "[*] <N>"),
@@ -102,7 +102,7 @@ DETECTOR = Detector("eslint", "eslint", (
          tool="eslint", masks=(mask(r"(\[eslint\]) .*", r"\1 <MESSAGE>"),)),
     # markdownlint-cli / markdownlint-cli2: `README.md:12 MD013/line-length Line length [Expected: 80; Actual: 120]`,
     # `docs/a.md:3:1 error MD022/blanks-around-headings ...`
-    rule("markdownlint-line", "lint_error", r"^\S{1,300}?:\d+(?::\d+)? (?:error )?MD0\d\d(?:/[\w-]+)+ \S", " md0",
+    rule("markdownlint-line", "lint_error", r"^\S{1,300}?:\d+(?::\d+)? (?:error )?MD0\d\d(?:/[\w-]+)+ \S", "md0",
          "error md0", priority=90, tool="markdownlint",
          masks=(mask(r"^\S+?:\d+(?::\d+)?(?= )", "<FILE>:<LINE>"), mask(r"\[(?:Expected|Context|Actual)[^\]]*\]", "[<DETAIL>]"))),
     # golangci-lint's default format: `a.go:12:3: message (linter)`
@@ -112,7 +112,7 @@ DETECTOR = Detector("eslint", "eslint", (
          r"|unparam|nakedret|prealloc|bodyclose|noctx|errorlint|wrapcheck|goconst|godot|whitespace|nolintlint|forbidigo"
          r"|depguard|funlen|nestif|mnd|gomnd|exhaustive|dogsled|errname|contextcheck|copyloopvar|intrange|perfsprint"
          r"|usestdlibvars|exportloopref|asciicheck|thelper|tparallel|paralleltest|testifylint|predeclared|goprintffuncname)\)$",
-         ".go:", priority=88, tool="golangci-lint",
+         "go:", priority=88, tool="golangci-lint",
          masks=(mask(r"^\S+?\.go:\d+(?::\d+)?:", "<FILE>:<LINE>:<COL>:"), mask(r"`[^`]*`", "`<IDENTIFIER>`"),
                 mask(r'"[^"]*"', '"<IDENTIFIER>"'))),
     rule("eslint-no-errors", "not_an_error", r"✖ \d+ problems? \(0 errors?", "problem", priority=150, ignore=True),

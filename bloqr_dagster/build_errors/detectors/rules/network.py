@@ -57,7 +57,7 @@ KEYWORDS = ("getaddrinfo", "etimedout", "esockettimedout", "econn", "ehostunreac
             "proxy connect aborted", "from proxy after connect", "proxy authentication required", "tunneling socket",
             "empty reply from server", "transfer closed with", "was not closed cleanly", "operation too slow",
             "certificate verification failed", "gnutls", "kex_exchange_identification", "connection closed by",
-            "unexpected disconnect", "rate limit exceeded", "secondary rate limit", "429 too many requests",
+            "unexpected disconnect", "rate limit exceeded", "secondary rate limit", "too many requests",
             "an error occurred (", "endpoint url")
 
 DETECTOR = Detector("network", "auto", (

@@ -24,7 +24,7 @@ DETECTOR = Detector("node", "node", (
          r"|\bnode::(?:OOMErrorHandler|OnFatalError|FatalError|Abort\(\))"
          r"|\bv8::(?:internal::V8::FatalProcessOutOfMemory|Utils::ReportOOMFailure|Isolate::ReportExternalAllocation)",
          "last few gcs", "js stacktrace", "js stack trace", "native stack trace", "ms: mark", "ms: scavenge", "allocation fail", "node::",
-         "v8::", "builtins_", "[node]", "security context: 0x", "exitframe [pc", "stubframe [pc", "builtin exit frame",
+         "v8::", "builtins_", "node]", "security context: 0x", "exitframe [pc", "stubframe [pc", "builtin exit frame",
          "fatalprocessoutofmemory", "reportoomfailure", "reportexternalallocation", priority=100, rank=90,
          masks=(mask(r"^\d+: (?:0x)?[0-9a-fA-F]+ ", "<N>: <HEX> "), mask(r" \[[^\]/]*/[^\]]*\]$", " [<PATH>]"))),
     # Node 17+ (OpenSSL 3) running a webpack 4 / react-scripts 4 build: the Node version is the cause

@@ -77,7 +77,7 @@ DETECTOR = Detector("python", "pip", (
          "environment's python version", "no download found for request", "is not supported. please use python",
          "was not found on your system", "unable to find a compatible version", "set for command",
          "installed for command", "mise error", "pypy version", "all available versions",
-         "python version file", "requested runtime", "that version on s3", ".python-version file",
+         "python version file", "requested runtime", "that version on s3", "python-version file",
          "is discontinued", "end-of-life", "unsupported operand", "is not subscriptable", "future feature annotations",
          "no interpreter found", "interpreter not found", "inspect python interpreter", "interpreternotfound",
          "could not find python interpreter", "python interpreter ", "nopythonversion", "to install python",
@@ -201,7 +201,7 @@ DETECTOR = Detector("python", "pip", (
     rule("pip-step-error", "dependency_install_failed",
          r"^(?:Preparing (?:editable )?metadata|Getting requirements to build|Building (?:wheel|editable) for"
          r"|Installing (?:build|backend) dependencies|Running setup\.py (?:install|develop) for)"
-         r"[^\n]{0,120} \.\.\. error$|^note: This error originates from a subprocess", "... error",
+         r"[^\n]{0,120} \.\.\. error$|^note: This error originates from a subprocess", "error",
          "error originates from a subprocess", priority=70, rank=40,
          masks=(mask(r"^((?:Building (?:wheel|editable)|Running setup\.py \w+) for )[A-Za-z0-9][\w.\[\],-]*", r"\1<PACKAGE>"),)),
     # What a package's native build needs and the runner lacks, as setuptools / setuptools-rust say it inside pip
@@ -219,7 +219,7 @@ DETECTOR = Detector("python", "pip", (
     # Poetry's installer: one operation failed (`• Installing psycopg2 (2.9.9): Failed`), or its configuration
     rule("poetry-operation-failed", "dependency_install_failed",
          r"^\s*[•-] (?:Installing|Updating|Downgrading|Removing) [A-Za-z0-9][\w.-]{0,100} \([^)\n]{1,80}\): Failed$"
-         r"|^The Poetry configuration is invalid:", "): failed", "poetry configuration is invalid", priority=70,
+         r"|^The Poetry configuration is invalid:", "failed", "poetry configuration is invalid", priority=70,
          tool="poetry", masks=(mask(r"((?:Installing|Updating|Downgrading|Removing) )\S+ \([^)]*\)", r"\1<PACKAGE> (<VERSION>)"),)),
     # conda's own exceptions (its HTTP and SSL errors are network failures, rules/network.py's)
     rule("conda-error", "dependency_install_failed",
