@@ -4,11 +4,14 @@ Two files outside the package are needed at run time: pyproject.toml (its [tool.
 Dagster's defs-folder loader which module holds the definitions) and the SQL models in
 dbt_like_sql/. In a checkout both sit at the top of the repository. A wheel cannot put them beside
 the package, so pyproject.toml installs them as data files under <prefix>/share/bloqr_dagster/, in
-the same layout, and this module finds whichever copy exists. No Dagster import.
+the same layout, and this module finds whichever copy exists. It also puts the instance config
+(dagster.yaml) into DAGSTER_HOME for `bloqr demo` and `bloqr ui`. No Dagster import.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sysconfig
 from pathlib import Path
 
@@ -41,3 +44,15 @@ def project_dir() -> Path:
             return folder
     raise BloqrError(f"project files (pyproject.toml, {SQL_FOLDER}/) not found in {checkout} "
                      f"or {candidates[0]}: reinstall bloqr_dagster")
+
+
+def prepare_dagster_home() -> Path:
+    """DAGSTER_HOME, or .dagster_home here (as `make demo` and `make ui` use), with the project's dagster.yaml."""
+    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    config = home / "dagster.yaml"
+    repo_config = project_dir() / INSTANCE_CONFIG
+    if not config.exists() and repo_config.is_file():
+        shutil.copy(repo_config, config)
+    return home

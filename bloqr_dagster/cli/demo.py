@@ -8,13 +8,10 @@ DAGSTER_HOME instance, builds the DuckDB warehouse, and prints where to look.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import time
-from pathlib import Path
 
 from bloqr_dagster.cli import interrupts
-from bloqr_dagster.project import INSTANCE_CONFIG, project_dir
+from bloqr_dagster.project import prepare_dagster_home
 
 DEMO_BUILDS = 30_000  # three build-ID ranges of the default width; ~8,000 failed builds over 30 days
 DEMO_SEED = 2026
@@ -32,18 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _say(message: str) -> None:
     print(message, flush=True)
-
-
-def prepare_dagster_home() -> Path:
-    """DAGSTER_HOME, or .dagster_home here (as `make demo` uses), with the project's dagster.yaml."""
-    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster_home").resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(home)
-    config = home / "dagster.yaml"
-    repo_config = project_dir() / INSTANCE_CONFIG
-    if not config.exists() and repo_config.is_file():
-        shutil.copy(repo_config, config)
-    return home
 
 
 def generate_corpus(n_builds: int) -> tuple[int, int]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def take_lock(home: Path, url: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bloqr_dagster.project import INSTANCE_CONFIG, WORKSPACE, project_dir
+    from bloqr_dagster.project import WORKSPACE, prepare_dagster_home, project_dir
     from bloqr_dagster.settings import bloqr_home
 
     home = os.environ.get("DAGSTER_HOME")
@@ -58,13 +57,9 @@ def run(args: argparse.Namespace) -> int:
     dagster = Path(sys.executable).with_name("dagster")
     if not dagster.is_file():
         raise BloqrError(f"{dagster} not found: install bloqr_dagster (`make install`)")
-    home_dir = Path(home).resolve()
-    home_dir.mkdir(parents=True, exist_ok=True)
-    if not (home_dir / "dagster.yaml").exists():
-        shutil.copy(project_dir() / INSTANCE_CONFIG, home_dir / "dagster.yaml")
+    home_dir = prepare_dagster_home()
     fd = take_lock(home_dir, f"http://{args.host}:{args.port}")
     os.set_inheritable(fd, True)  # held by dagster dev from here on: exec keeps our pid and open files
-    os.environ["DAGSTER_HOME"] = str(home_dir)
     os.environ["BLOQR_HOME"] = str(bloqr_home())  # resolved here, before the working folder changes
     workspace = project_dir() / WORKSPACE
     os.chdir(home_dir)
