@@ -10,6 +10,8 @@ import pytest
 
 from bloqr_dagster.build_errors.detectors import default_rules, diagnose
 
+from .helpers import primary_code_and_group
+
 CASES = [
     # ESLint's compact and unix formatters, the unix summary, the stylish line of a fatal parse error
     ("/home/runner/work/site/src/index.js: line 3, col 10, Error - 'x' is not defined. (no-undef)",
@@ -212,9 +214,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "category", "group"), CASES, ids=[c[0].splitlines()[-1][:48] for c in CASES])
 def test_catalog_format(text: str, category: str, group: str) -> None:
-    hit = diagnose(text, default_rules()).primary
-    assert hit is not None, text
-    assert (hit.error_code, hit.error_group) == (category, group)
+    assert primary_code_and_group(text) == (category, group)
 
 
 # Progress, info, warnings and clean summaries of the same tools: not errors.

@@ -10,6 +10,8 @@ import pytest
 
 from bloqr_dagster.build_errors.detectors import default_rules, diagnose
 
+from .helpers import primary_code_and_group
+
 CASES = [
     # peaceiris/actions-gh-pages and JamesIves/github-pages-deploy-action wrap the failing git call
     ("Error: Action failed with \"The process '/usr/bin/git' failed with exit code 128\"", "deploy_command_failed",
@@ -171,9 +173,7 @@ CASES = [
 
 @pytest.mark.parametrize(("line", "category", "group"), CASES, ids=[c[0][:48] for c in CASES])
 def test_catalog_format(line: str, category: str, group: str) -> None:
-    hit = diagnose(line, default_rules()).primary
-    assert hit is not None, line
-    assert (hit.error_code, hit.error_group) == (category, group)
+    assert primary_code_and_group(line) == (category, group)
 
 
 @pytest.mark.parametrize("line", [

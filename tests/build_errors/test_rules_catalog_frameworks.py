@@ -11,6 +11,8 @@ import pytest
 
 from bloqr_dagster.build_errors.detectors import default_rules, diagnose
 
+from .helpers import primary_code_and_group
+
 CASES = [
     # the Svelte compiler's catalogue, bare and after vite-plugin-svelte's location
     ('[vite-plugin-svelte:compile] src/routes/+page.svelte:12:3 Attributes need to be unique',
@@ -145,9 +147,7 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "category", "group"), CASES, ids=[c[0].splitlines()[0][:48] for c in CASES])
 def test_catalog_format(text: str, category: str, group: str) -> None:
-    hit = diagnose(text, default_rules()).primary
-    assert hit is not None, text
-    assert (hit.error_code, hit.error_group) == (category, group)
+    assert primary_code_and_group(text) == (category, group)
 
 
 # Progress, info, warnings and clean summaries of the same tools: not errors.

@@ -12,6 +12,8 @@ import pytest
 from bloqr_dagster.build_errors.detectors import diagnose
 from bloqr_dagster.build_errors.detectors.rules.general import activity_category, cause_category
 
+from .helpers import primary_code_and_group
+
 CASES = [
     # memory: V8's heap limit, the OOM killer's `Killed`, exit 137 (SIGKILL), a container's OOMKilled
     ('FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript heap out of memory', 'out_of_memory',
@@ -233,9 +235,7 @@ CASES = [
 
 @pytest.mark.parametrize(("line", "code", "group"), CASES)
 def test_a_general_line_gets_the_category_its_words_name(line: str, code: str, group: str) -> None:
-    d = diagnose(line)
-    assert d.primary is not None, line
-    assert (d.primary.error_code, d.primary.error_group) == (code, group)
+    assert primary_code_and_group(line) == (code, group)
 
 
 # Warnings, deprecations, zero counts, retries and progress lines in the same words are not errors.

@@ -9,6 +9,8 @@ import pytest
 
 from bloqr_dagster.build_errors.detectors import default_rules, diagnose
 
+from .helpers import primary_code_and_group
+
 CASES = [
     # uv: the interpreter against the project's, script's or lockfile's Python requirement; its resolver; downloads
     ("error: The requested interpreter resolved to Python 3.9.18, which is incompatible with the project's Python requirement: `>=3.11`",
@@ -207,9 +209,7 @@ CASES = [
 
 @pytest.mark.parametrize(("line", "category", "group"), CASES, ids=[c[0].strip()[:48] for c in CASES])
 def test_catalogue_install_line(line: str, category: str, group: str) -> None:
-    hit = diagnose(line, default_rules()).primary
-    assert hit is not None, line
-    assert (hit.error_code, hit.error_group) == (category, group)
+    assert primary_code_and_group(line) == (category, group)
 
 
 # Progress, success and warning lines of the same tools: none is an error.

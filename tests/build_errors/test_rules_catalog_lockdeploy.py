@@ -13,6 +13,8 @@ import pytest
 
 from bloqr_dagster.build_errors.detectors import default_rules, diagnose
 
+from .helpers import primary_code_and_group
+
 CASES = [
     ('npm ERR! cipm can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.',
      'lockfile_out_of_sync',
@@ -502,9 +504,7 @@ CASES = [
 
 @pytest.mark.parametrize(("line", "category", "group"), CASES, ids=[c[0][:48] for c in CASES])
 def test_catalog_format(line: str, category: str, group: str) -> None:
-    hit = diagnose(line, default_rules()).primary
-    assert hit is not None, line
-    assert (hit.error_code, hit.error_group) == (category, group)
+    assert primary_code_and_group(line) == (category, group)
 
 
 @pytest.mark.parametrize("line", [
