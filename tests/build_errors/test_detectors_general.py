@@ -11,6 +11,8 @@ import pytest
 from bloqr_dagster.build_errors.detectors import diagnose
 from bloqr_dagster.build_errors.detectors.engine import MAX_ERRORS
 
+from .helpers import primary_line_and_code
+
 
 def _codes(text: str) -> list[tuple[int, str]]:
     return [(e.line_no, e.error_code) for e in diagnose(text).errors]
@@ -252,3 +254,39 @@ def test_a_cause_is_found_across_batch_boundaries(batch: int, monkeypatch: pytes
     assert d == diagnose("\n".join(lines))
     unresolved = diagnose_lines(lines[:3])  # the log ends inside the look-ahead window
     assert [(e.line_no, e.error_code) for e in unresolved.errors] == [(2, "wrangler_error")]
+
+
+@pytest.mark.parametrize(("header", "code"), [
+    ("> server@1.0.0 netlify:build", "build_command_failed"),  # a build script whose command has no stage
+    ("> @acme/site@0.3.1 build:prod", "build_command_failed"),
+    ("> site@1.0.0 pages:deploy", "deploy_command_failed"),
+    ("> sharp@0.33.2 postinstall", "dependency_install_failed"),  # a dependency's script during the install
+])
+def test_an_npm_script_header_sets_the_stage_from_the_script_name(header: str, code: str) -> None:
+    assert primary_line_and_code([
+        "> npm install left-pad --no-save",  # the step before was an install
+        "added 1 package in 1s",
+        header,
+        "> node scripts/run.js",
+        "ReferenceError: require is not defined in ES module scope, you can use import instead",
+    ]) == (5, code)
+
+
+def test_a_script_header_of_an_unknown_stage_keeps_the_stage() -> None:
+    log = "Installing dependencies\n> app@1.0.0 start\n> node server.js\nError: something unexpected happened"
+    assert diagnose(log).primary.error_code == "dependency_install_failed"
+
+
+def test_a_generic_line_naming_its_cause_beats_the_installer_saying_the_build_failed() -> None:
+    log = [
+        "$ uv sync --frozen",
+        "  × Failed to build `api @ file:///app`",
+        "  ├─▶ The build backend returned an error",
+        "  ╰─▶ Call to `hatchling.build.build_editable` failed (exit status: 1)",
+        "      Traceback (most recent call last):",
+        "      OSError: Readme file does not exist: README.md",
+    ]
+    assert primary_line_and_code(log) == (6, "missing_file")
+    # without a cause in its words the generic line stays below the installer's own error
+    log[-1] = "      OSError: something odd happened"
+    assert primary_line_and_code(log) == (2, "dependency_install_failed")

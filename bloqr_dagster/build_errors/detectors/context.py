@@ -91,8 +91,8 @@ KEYWORDS = (
     "installing project dependencies", "installing tools", "installing npm", "running \"", "installing dependencies",
     "executing user", "build.command", "running build", "executing \"step_script\"", "## starting", "deploying",
     "deploy site", "==> ", "run ", "running command", "executing command", "step ", "⛅", "building for production",
-    "▲ next.js", "hugo v", "gatsby ",
-    *(f"{echo} {program}" for echo in "$+>" for program in sorted(KNOWN_TOOLS | PACKAGE_MANAGERS | _RUNNERS)),
+    "▲ next.js", "hugo v", "gatsby ", "> ",  # `> ` also finds npm's script headers (`> pkg@1.0.0 build`)
+    *(f"{echo} {program}" for echo in "$+" for program in sorted(KNOWN_TOOLS | PACKAGE_MANAGERS | _RUNNERS)),
 )
 
 _STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STAGE_LINES)))
@@ -100,6 +100,24 @@ _STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STA
 
 # `a && b`, `a || b`, `a; b`: a script's chain of commands (a pipe `a | tee x` is one command).
 _CHAIN = re.compile(r"&&|\|\||;")
+
+
+# npm's and pnpm's header of a script they run: `> name@1.0.0 build`, `> @scope/name@0.1.0 netlify:build`.
+_SCRIPT_HEADER = re.compile(r"(?:@[\w.-]+/)?[\w.-]+@\d[\w.+-]*$")
+_SCRIPT_PART = re.compile(r"[:_]")
+
+
+def script_stage(script: str) -> str | None:
+    """The stage a package.json script's name implies (`build`, `build:prod`, `netlify:build`, `deploy`,
+    a dependency's `postinstall`); None for others (`start`, `test`, `lint`)."""
+    for part in _SCRIPT_PART.split(script.lower()):
+        if part.startswith(("deploy", "publish", "release")):
+            return "deploy"
+        if part.startswith(("build", "prebuild", "generate", "export", "compile")):
+            return "build"
+        if part in ("install", "preinstall", "postinstall", "prepare"):
+            return "install"
+    return None
 
 
 def command_marker(cmd: str, echo: bool) -> Marker | None:
@@ -118,6 +136,8 @@ def _one_command(cmd: str, echo: bool) -> Marker | None:
     words = cmd.strip().strip("`'\"").split()
     if not words:
         return None
+    if echo and len(words) > 1 and _SCRIPT_HEADER.match(words[0]):  # npm's `> pkg@1.0.0 build` names the script
+        return Marker(script_stage(words[1]), "", True)
     if "@" in words[0] and "/" in words[0]:  # a GitHub Actions `uses:` step
         stage, tool = _ACTIONS.get(words[0].split("@", 1)[0].lower(), (None, ""))
         return Marker(stage, tool, True)
@@ -137,12 +157,7 @@ def _one_command(cmd: str, echo: bool) -> Marker | None:
             return command_marker(" ".join(rest[2:]), echo)
         if second in _INSTALL_VERBS or (first == "yarn" and not second) or (second == "-m" and "pip" in rest):
             return Marker("install", first, True)
-        script = rest[2].lower() if second == "run" and len(rest) > 2 else second
-        if script.startswith(("deploy", "publish", "release")):
-            return Marker("deploy", "", True)
-        if script.startswith(("build", "generate", "export", "compile")):
-            return Marker("build", "", True)
-        return Marker(None, "", True)
+        return Marker(script_stage(rest[2] if second == "run" and len(rest) > 2 else second), "", True)
     if first not in KNOWN_TOOLS:
         return None if echo else Marker(None, "", True)
     if first == "git":

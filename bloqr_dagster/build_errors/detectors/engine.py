@@ -26,7 +26,13 @@ from itertools import compress
 
 from bloqr_dagster.build_errors.detectors import masking
 from bloqr_dagster.build_errors.detectors.context import STAGE_CATEGORY, Marker
-from bloqr_dagster.build_errors.detectors.model import FINISHED_SEGMENT_PENALTY, Diagnosis, ErrorHit, Rule
+from bloqr_dagster.build_errors.detectors.model import (
+    FINISHED_SEGMENT_PENALTY,
+    RANK_GENERIC_CAUSE,
+    Diagnosis,
+    ErrorHit,
+    Rule,
+)
 from bloqr_dagster.build_errors.detectors.prefixes import message
 from bloqr_dagster.build_errors.detectors.rules.general import tool_category
 from bloqr_dagster.build_errors.detectors.ruleset import RuleSet, group_of, sample_of
@@ -92,7 +98,9 @@ class Scanner:
             if k is not None:
                 entries[k][5] += 1
             else:
-                self._add([base + i + 1, code, group, tool, clean, 1, rules.weights[idx], self.segment])
+                # d[5]: the cause a general-layer line names (an install named only by its words is no cause)
+                weight = rules.weights[idx] if d[5] in (None, "dependency_install_failed") else RANK_GENERIC_CAUSE
+                self._add([base + i + 1, code, group, tool, clean, 1, weight, self.segment])
         self.offset += len(lines)
 
     def _in_context(self, d: tuple) -> tuple[str, str]:

@@ -20,6 +20,10 @@ Mask = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]  # (pattern,
 # Primary-selection weights (a rule's `rank`, or its priority): the hit of highest weight is a build's
 # root cause, the earliest among equals.
 RANK_CAUSE = 100  # names the cause (lockfile out of sync, missing module, auth, OOM)
+# a universal error marker whose words name a cause (`OSError: Readme file does not exist`, `Error: connect
+# ETIMEDOUT`): above the tools' errors that only say a step failed (uv's `× Failed to build x`, whose cause
+# the build backend prints below it), under a rule that knows the format
+RANK_GENERIC_CAUSE = 75
 RANK_ERROR = 50  # a tool's specific error
 RANK_GENERIC = 30  # a line with a universal error marker only (the general layer)
 RANK_TOOL_SUMMARY = 20  # a tool says it failed (`ELIFECYCLE Command failed`, `exited with code 1`)
