@@ -28,12 +28,34 @@ from bloqr_dagster.build_errors.detectors.masking import normalise, scrub
          "HTTPSConnectionPool(host='<HOST>', port=<PORT>): Max retries exceeded"),
         # `v8::` is V8's C++ namespace, not a version
         ("3: 0xa1b2c3 v8::internal::Heap::CollectGarbage(v8::internal::AllocationSpace) [node]",
-         "<N>: <HEX> v8::internal::Heap::CollectGarbage(v8::internal::AllocationSpace) [node]"),
+         "<N>: <HEX> v8::internal::Heap::CollectGarbage(<ARGS>) [node]"),
         # an absolute path quoted after `module` is a path, a bare specifier a module
         ("Error: Cannot find module '/srv/app/dist/server.mjs'", "Error: Cannot find module '<PATH>'"),
         ("Error: Cannot find module 'left-pad'", "Error: Cannot find module '<MODULE>'"),
         # git's fatal exit status names the failure and stays
         ("Git fetch failed with exit code 128", "Git fetch failed with exit code 128"),
+        # a command named without quotes runs to the end of the message (Netlify's link and CodeBuild's reason stay)
+        ("Error: Command failed with exit code 1: yarn tailwindcss init",
+         "Error: Command failed with exit code <CODE>: <COMMAND>"),
+        ("Command failed with exit code 2: npm run build (https://ntl.fyi/exit-code-2)",
+         "Command failed with exit code <CODE>: <COMMAND> (<URL>)"),
+        ("{ Error: Command failed: npm run cypress:run:cmd", "{ Error: Command failed: <COMMAND>"),
+        ("Message: Error while executing command: sudo npm install. Reason: exit status 1",
+         "Message: Error while executing command: <COMMAND>. Reason: exit status <CODE>"),
+        (" ELIFECYCLE  Command failed with exit code 1.", "ELIFECYCLE  Command failed with exit code <CODE>."),
+        # bash's report of a job killed by a signal: the job's pid and its command
+        ("/usr/local/bin/build: line 34:  1376 Aborted   (core dumped) gatsby build",
+         "<PATH>: line <N>:  <PID> Aborted (core dumped) <COMMAND>"),
+        ("bash: line 1:   77 Segmentation fault      yarn", "bash: line <N>: <PID> Segmentation fault <COMMAND>"),
+        # the argument types of V8's native frames; a frame without arguments stays
+        ("12: 0xb7b3e0 v8::internal::V8::FatalProcessOutOfMemory(v8::internal::Isolate*, char const*, bool) [node]",
+         "<N>: <HEX> v8::internal::V8::FatalProcessOutOfMemory(<ARGS>) [node]"),
+        (" 1: 0x8fa090 node::Abort() [node]", "<N>: <HEX> node::Abort() [node]"),
+        # a types package: @types names the kind
+        ("Try `npm i --save-dev @types/formiojs` if it exists", "Try `npm i --save-dev @types/<PACKAGE>` if it exists"),
+        # a range of several parts is one range
+        ('npm ERR! notsup Required: {"node":">=18 || >=20"}', 'npm ERR! notsup Required: {"node":"<RANGE>"}'),
+        ("The supported Python range (>=3.8,<4.0) is not compatible", "The supported Python range (<RANGE>) is not compatible"),
     ],
 )
 def test_group_masks(line: str, group: str) -> None:

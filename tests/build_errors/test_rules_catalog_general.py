@@ -156,7 +156,7 @@ CASES = [
     ('[Error: Multiple Python package manager files were found]', 'dependency_install_failed',
      '[Error: Multiple Python package manager files were found]'),
     ('Error: Command failed: /tmp/build/bin/pipfile2req', 'dependency_install_failed',
-     'Error: Command failed: <PATH>'),
+     'Error: Command failed: <COMMAND>'),
     # failure summaries: a named step that failed, Jenkins' and Maven's verdicts, a compiler's error count
     ('! Node.js distribution checksum verification failed', 'dependency_install_failed',
      '! Node.js distribution checksum verification failed'),
@@ -207,9 +207,9 @@ CASES = [
      'Unhandled exception: boom'),
     # bash's report of a job killed by a signal names its command: the command's step decides
     ('bash: line 3:  4242 Segmentation fault      (core dumped) pip install -r requirements.txt', 'dependency_install_failed',
-     'bash: line <N>:  <N> Segmentation fault (core dumped) pip install -r requirements.txt'),
+     'bash: line <N>:  <PID> Segmentation fault (core dumped) <COMMAND>'),
     ('/bin/bash: line 34:  1376 Aborted                 (core dumped) gatsby build', 'build_command_failed',
-     '<PATH>: line <N>:  <N> Aborted (core dumped) gatsby build'),
+     '<PATH>: line <N>:  <PID> Aborted (core dumped) <COMMAND>'),
     # a download that failed with no other cause named is the network's
     ('! Failed to download `node`', 'network_error',
      '! Failed to download `node`'),

@@ -120,6 +120,13 @@ CASES = [
      "Your requirements could not be resolved to an installable set of packages."),
     ("Your lock file does not contain a compatible set of packages. Please run composer update.",
      "lockfile_out_of_sync", "Your lock file does not contain a compatible set of packages. Please run composer update."),
+    # a Python version is masked where there is one, in its parentheses; a word after `version` stays
+    ("The specified Python version (3.7) is not supported by the project (>=3.8,<4.0).", "python_version_error",
+     "The specified Python version (<VERSION>) is not supported by the project (<RANGE>)."),
+    ("No Python version was found in your .python-version file.", "python_version_error",
+     "No Python version was found in your .python-version file."),
+    ("[Error: Invalid Python version in .python-version]", "python_version_error",
+     "[Error: Invalid Python version in .python-version]"),
 ]
 
 

@@ -672,9 +672,39 @@ def _redact_leftovers(text: str) -> str:
     return text if not private_spans(text) else _REDACTED
 
 
+# A command named without quotes runs to the end of the message (`Command failed with exit code 1: npm run
+# build`, execa's `Command failed: yarn build`, CodeBuild's `Error while executing command: npm ci. Reason: ...`),
+# before Netlify's trailing `(https://ntl.fyi/...)`: one group for every command.
+_UNQUOTED_COMMAND_RE = re.compile(
+    r"((?:\b[Cc]ommand failed(?: with exit code -?\d+)?|[Ee]rror while executing command): )(?![<\s\"'`])"
+    r"[^\n]+?(?=\. Reason: |\s\(https?://[^\s)]+\)$|\.?$)")
+
+
+# bash's report of a job killed by a signal: `line 34:  1376 Aborted  (core dumped) gatsby build`
+_JOB_REPORT_RE = re.compile(r"(: line \d+: +)\d+( +(?:Aborted|Segmentation fault|Bus error|Illegal instruction|Killed"
+                            r"|Terminated)(?: +\(core dumped\))? +)\S[^\n]*")
+# the argument types of a C++ frame in V8's native stack (`v8::internal::V8::FatalProcessOutOfMemory(char const*)`)
+_NATIVE_ARGS_RE = re.compile(r"(?<=\w::)(\w+)\((?!<ARGS>\))[^()\n]{1,300}\)")
+# the package of a types suggestion (`Try \`npm i --save-dev @types/x\``): the kind, @types, stays
+_TYPES_PACKAGE_RE = re.compile(r"(?<=@types/)(?!<)[\w.-]+")
+# `>=18 || <21`, `>=3.8,<4.0`: one range, however many parts
+_RANGE_LIST_RE = re.compile(r"<RANGE>(?:\s*+(?:\\?\|\\?\||,)\s*+<RANGE>)+")
+
+
 def normalise(text: str) -> str:
     """The error group of an already cleaned (and rule-masked) message."""
-    out = _GROUP_RE.sub(_group_token, _mask_login_args(_head(text, 2 * MAX_GROUP_CHARS)))
+    text = _head(text, 2 * MAX_GROUP_CHARS)
+    if "ommand" in text:
+        text = _UNQUOTED_COMMAND_RE.sub(r"\1<COMMAND>", text)
+    if ": line " in text:
+        text = _JOB_REPORT_RE.sub(r"\1<PID>\2<COMMAND>", text)
+    if "::" in text and "(" in text:
+        text = _NATIVE_ARGS_RE.sub(r"\1(<ARGS>)", text)
+    if "@types/" in text:
+        text = _TYPES_PACKAGE_RE.sub("<PACKAGE>", text)
+    out = _GROUP_RE.sub(_group_token, _mask_login_args(text))
+    if "<RANGE>" in out:
+        out = _RANGE_LIST_RE.sub("<RANGE>", out)
     if "> <" in out:
         out = _DUP_PLACEHOLDER_RE.sub(r"\1", out)
     if "   " in out or "\t" in out:

@@ -29,7 +29,7 @@ DETECTOR = Detector("python", "pip", (
          "python version", "python versions", "python-version", "python executable", "end-of-life",
          "is deprecated", "no longer supported",
          "pyenv: ", "requires python", "runtime.txt", priority=100, tool="python",
-         masks=(mask(r"(Python version )\(?[\w.{}]+\)?", r"\1<VERSION>"), mask(r"(prefix )`[^']*'", r"\1`<VERSION>'"),
+         masks=(mask(r"(Python version \(?)(?=[\w.{}]*[\d{])[\w.{}]+", r"\1<VERSION>"), mask(r"(prefix )`[^']*'", r"\1`<VERSION>'"),
                 mask(r"(executable )python[\d.]*", r"\1<PYTHON>"))),
     # The interpreter a tool found or was asked for is not one the project (or a dependency) allows, or the
     # requested Python cannot be installed: uv, pipenv, Poetry, asdf, mise, Heroku's buildpack, Vercel's builder
