@@ -109,3 +109,12 @@ def test_clean_line_drops_elapsed_and_clock_prefixes(raw: str, message: str) -> 
 )
 def test_group_file_types(line: str, group: str) -> None:
     assert scrub(normalise(line)) == group
+
+
+def test_an_authorisation_status_is_no_credential_key() -> None:
+    """`unauthorized: unauthenticated:` is a status and its reason; `auth: x` is a credential."""
+    line = ('Error response from daemon: Head "https://ghcr.io/v2/acme/app/manifests/latest": unauthorized: '
+            "unauthenticated: User cannot be authenticated with the token provided.")
+    assert scrub(normalise(line)) == ('Error response from daemon: Head "<URL>": unauthorized: unauthenticated: '
+                                      "User cannot be authenticated with the token provided.")
+    assert scrub(normalise("login failed with auth: s3cr3tvalue1")) == "login failed with auth: <TOKEN>"

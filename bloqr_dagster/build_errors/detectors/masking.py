@@ -107,7 +107,7 @@ _PRIVATE = r"""
 |(?P<cookie>(?i:\b(?:set-)?cookie)\s*:\s*(?P<cookie_v>(?!<)[^\n]+))
 |(?P<bearer>(?i:\b(?:bearer|basic)\s+)(?!<)(?![A-Za-z][a-z]*+(?:=["']|(?![\w.~+/=-])))[\w.~+/=-]{6,}
     |(?i:\btoken\s+)(?!<)(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})
-|(?P<secret>(?<![\w.-])(?=[\w.-]++["']?\s*[:=])(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
+|(?P<secret>(?<![\w.-])(?=[\w.-]++["']?\s*[:=])(?i:(?!(?:un)?auth(?:enticated|ori[sz]ed)\b))(?i:(?=[\w.-]*?(?:token|secret|pass(?:wd|word|phrase)?(?![a-z])|[_.-]pwd
     |api[_-]?key|accountkey|[_.-]key(?![a-z])|credential|auth|private[_-]?key|signature|cookie|session[_-]?id
     |salt(?![a-z])|dsn(?![a-z])|webhook|user(?:[_-]?name)?(?![a-z_-]))))
     [\w.-]++["']?(?:\s*=\s*|\s*:(?=\S)|\s*:\s++%PROSE%)
