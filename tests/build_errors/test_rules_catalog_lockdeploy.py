@@ -369,7 +369,7 @@ CASES = [
      'denied: Your authorization token has expired. Reauthenticate and try again.'),
     ('unauthorized: unauthenticated: User cannot be authenticated with the token provided.',
      'auth_error',
-     'unauthorized: <TOKEN> User cannot be authenticated with the token provided.'),
+     'unauthorized: unauthenticated: User cannot be authenticated with the token provided.'),
     ("name unknown: The repository with name 'acme-app' does not exist in the registry with id '123456789012'",
      'deploy_command_failed',
      "name unknown: The repository with name '<REPOSITORY>' does not exist in the registry with id '<ACCOUNT_ID>'"),
