@@ -290,3 +290,17 @@ def test_a_generic_line_naming_its_cause_beats_the_installer_saying_the_build_fa
     # without a cause in its words the generic line stays below the installer's own error
     log[-1] = "      OSError: something odd happened"
     assert primary_line_and_code(log) == (2, "dependency_install_failed")
+
+
+@pytest.mark.parametrize(("command", "code"), [
+    ("docker stack deploy -c stack.yml app", "deploy_command_failed"),
+    ("docker push registry.example.com/app:1.2", "deploy_command_failed"),
+    ("kubectl apply -f k8s/", "deploy_command_failed"),
+    ("helm upgrade --install web ./chart", "deploy_command_failed"),
+    ("terraform apply -auto-approve", "deploy_command_failed"),
+    ("npx gh-pages -d dist", "deploy_command_failed"),
+    ("surge ./dist example.surge.sh", "deploy_command_failed"),
+    ("docker build -t app .", "build_command_failed"),  # building an image is no deploy
+])
+def test_deploy_programs_set_the_deploy_stage(command: str, code: str) -> None:
+    assert primary_line_and_code([f"$ {command}", "Error: something unexpected happened"]) == (2, code)

@@ -74,11 +74,15 @@ KNOWN_TOOLS = {
     "esbuild", "tsc", "vue-tsc", "svelte-check", "eslint", "prettier", "stylelint", "biome", "turbo", "nx", "wrangler", "vercel",
     "netlify", "firebase", "react-scripts", "vue-cli-service", "ng", "parcel", "tsup", "vitest", "jest",
     "opennextjs-cloudflare", "next-on-pages", "mkdocs", "zola", "cargo", "go", "aws", "gcloud", "flyctl",
+    "kubectl", "helm", "terraform", "surge", "gh-pages",
 }
 _DEPLOYERS = {"wrangler": ("deploy", "publish", "pages", "versions"), "vercel": ("deploy", "--prod"),
               "netlify": ("deploy",), "firebase": ("deploy",), "opennextjs-cloudflare": ("deploy", "upload"),
               "aws": ("s3", "cloudformation", "deploy", "lambda", "ecs", "amplify", "cloudfront"),
-              "gcloud": ("deploy",), "flyctl": ("deploy",)}
+              "gcloud": ("deploy",), "flyctl": ("deploy",), "docker": ("push", "stack", "service"),
+              "kubectl": ("apply", "rollout", "set", "create", "replace", "patch"), "helm": ("upgrade", "install"),
+              "terraform": ("apply",)}
+_ALWAYS_DEPLOY = {"surge", "gh-pages"}  # programs that only publish
 _ACTIONS = {"actions/checkout": ("clone", ""), "cloudflare/wrangler-action": ("deploy", "wrangler"),
             "cloudflare/pages-action": ("deploy", "wrangler"), "actions/setup-node": ("install", ""),
             "actions/setup-python": ("install", ""), "pnpm/action-setup": ("install", "pnpm"),
@@ -164,7 +168,10 @@ def _one_command(cmd: str, echo: bool) -> Marker | None:
         return Marker("clone" if second in ("clone", "fetch", "checkout", "submodule", "pull") else None, "git", True)
     if first in _DEPLOYERS and any(w in _DEPLOYERS[first] for w in (w.lower() for w in rest[1:])):
         return Marker("deploy", first if first != "opennextjs-cloudflare" else "wrangler", True)
-    if first in ("cd", "sh", "bash", "make", "node", "python", "python3", "docker", "cargo", "go", "aws", "gcloud", "flyctl"):
+    if first in _ALWAYS_DEPLOY:
+        return Marker("deploy", "", True)
+    if first in ("cd", "sh", "bash", "make", "node", "python", "python3", "docker", "cargo", "go", "aws", "gcloud", "flyctl",
+                 "kubectl", "helm", "terraform"):
         return Marker(None, "" if first not in ("docker", "make") else first, True)
     if first == "next" and second == "lint":  # Next.js runs ESLint
         return Marker("build", "eslint", True)
