@@ -26,6 +26,7 @@ from bloqr_dagster.build_errors.detectors.rules import (
     python,
     ruby,
     shell,
+    ssg,
     typescript,
     wrangler,
     yarn,
@@ -34,5 +35,5 @@ from bloqr_dagster.build_errors.detectors.rules import (
 # Order matters only between rules of equal priority matching the same line: earlier wins.
 DETECTORS: tuple[Detector, ...] = tuple(m.DETECTOR for m in (
     generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node, docker,
-    frameworks, lint, shell, ci, platform, phrases, general,
+    ssg, frameworks, lint, shell, ci, platform, phrases, general,
 ))

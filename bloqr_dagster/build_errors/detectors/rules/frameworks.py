@@ -103,9 +103,10 @@ DETECTOR = Detector("frameworks", "next", (
          r"\btemplate: [\w./-]{1,200}:\d+(?::\d+)?: (?:executing \"|function \"|unexpected |undefined variable|can't evaluate)"
          r"|\bTOCSS: failed to transform|\bexecute of template failed\b",
          "template: ", "tocss: failed", "execute of template failed", priority=52, tool="hugo"),
+    # Hugo 0.1xx words it `either add it as a Hugo Module or store it in "themes"`
     rule("hugo-module-missing", "module_not_found",
-         r"\bmodule \"[^\"]{1,200}\" not found(?: in \"[^\"]{1,300}\")?; either add it as a theme",
-         "either add it as a theme", priority=65, tool="hugo",
+         r"\bmodule \"[^\"]{1,200}\" not found(?: in \"[^\"]{1,300}\")?; either add it as a (?:theme|Hugo Module)",
+         "either add it as a", priority=65, tool="hugo",
          masks=(mask(r'(module )"[^"]*"', r'\1"<MODULE>"'), mask(r'( in )"[^"]*"', r'\1"<PATH>"'))),
     # Jekyll's `{% include %}` of a file that is not there; Gatsby's webpack `Can't resolve` (#98124)
     rule("jekyll-include-missing", "missing_file",
