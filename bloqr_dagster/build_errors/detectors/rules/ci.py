@@ -78,10 +78,38 @@ DETECTOR = Detector("ci", "github-actions", (
     rule("netlify-failing-build", "build_command_failed", r"^Failing build: Failed to (?!deploy site)\w",
          "failing build", priority=15, tool="netlify", summary=True, relative="general"),
     # Render's closing line names the step: the build command, or the start command of the deployed service
-    rule("render-exit-build", "build_command_failed", r"^Exited with status \d+ while building your code",
+    rule("render-exit-build", "build_command_failed", r"^(?:==> )?Exited with status \d+ while building your code",
          "while building your code", priority=16, tool="render", summary=True),
-    rule("render-exit-run", "deploy_command_failed", r"^Exited with status \d+ while running your code",
+    rule("render-exit-run", "deploy_command_failed", r"^(?:==> )?Exited with status \d+ while running your code",
          "while running your code", priority=16, tool="render", summary=True),
+    # GitHub Actions' runner (actions/runner) could not download an action the workflow uses: like a failed clone
+    rule("actions-resolve-failed", "clone_failed",
+         r"\bUnable to resolve action [`']?[\w.-]{1,100}/|\bAn action could not be found at the URI '"
+         r"|\bMissing download info for [\w.-]{1,100}/|\bCan't find 'action\.ya?ml', 'action\.ya?ml' or 'Dockerfile' (?:under|for action) ",
+         "unable to resolve action", "action could not be found", "missing download info", "can't find 'action.",
+         priority=100, tool="github-actions",
+         masks=(mask(r"(at the URI )'[^']*'(?: \([0-9A-Fa-f:]+\))?", r"\1'<URL>'"),
+                mask(r"(or 'Dockerfile' (?:under|for action) )'[^']*'", r"\1'<PATH>'"))),
+    # actions/download-artifact finds no artifact of that name; actions/upload-artifact (if-no-files-found: error)
+    # finds no file at the path: the output an earlier step should have made is missing
+    rule("actions-artifact-missing", "build_output_missing",
+         r"\bUnable to download artifact\(s\): Artifact not found for name: |^Error: No files were found with the provided path: ",
+         "artifact not found for name", "no files were found with the provided path", priority=100, tool="github-actions",
+         masks=(mask(r"(for name: )\S+", r"\1<ARTIFACT>"), mask(r"(with the provided path: )[^\n]*?(?=\. No artifacts|$)", r"\1<PATH>"))),
+    # GitLab Runner's artifact uploader found none of the job's artifact paths (GitLab Pages' `public/`): the build
+    # output is missing. Printed after a failed script too, so it ranks as a tool summary, below the script's own error.
+    rule("gitlab-no-files-to-upload", "build_output_missing", r"^ERROR: No files to upload\b", "no files to upload",
+         priority=100, rank=20, tool="gitlab"),
+    # the CI service lost or never had a machine for the job: GitHub Actions (no runner online), Azure Pipelines (an
+    # agent that stopped answering, no parallel job granted)
+    rule("ci-runner-unavailable", "platform_internal_error",
+         r"\bno enabled runners online to process the request|\bWe stopped hearing from agent "
+         r"|\bNo hosted parallelism has been purchased or granted",
+         "no enabled runners online", "stopped hearing from agent", "no hosted parallelism", priority=95, tool="auto",
+         masks=(mask(r"(for more than )\d+ (days?|hours?)", r"\1<N> \2"), mask(r"(hearing from agent )[^.]+", r"\1<AGENT>"))),
+    # CircleCI: the step's process got SIGKILL (the kernel's OOM killer of the container), like exit code 137
+    rule("circleci-killed", "out_of_memory", r"^Received \"killed\" signal", "received \"killed\" signal", priority=85,
+         tool="circleci"),
     rule("ci-summary", "build_command_failed",
          r"^Process completed with exit code|The process '[^']*' failed with exit code|^==> Build failed"
          r"|^ERROR: Job failed: |The command \"[^\"]+\" (?:failed and )?exited with [1-9]\d*|^!!! Build failed"

@@ -47,6 +47,31 @@ DETECTOR = Detector("git", "git", (
                 mask(r"(Repository )(?!not found)\S+( not found)", r"\1<REPO>\2"),
                 mask(r"(submodule path )'[^']+'", r"\1'<PATH>'"),
                 mask(r"(Command 'git \w+) [^']*'", r"\1 <REMOTE>'"),
-                mask(r"(remote template: )\S+", r"\1<TEMPLATE>"))),
-    rule("git-fatal", "clone_failed", r"\bfatal: ", "fatal:", priority=60),
+                mask(r"(remote template: )\S+", r"\1<TEMPLATE>"),
+                mask(r"(couldn't find remote ref )\S+", r"\1<REF>"), mask(r"(Remote branch )\S+( not found)", r"\1<BRANCH>\2"),
+                mask(r"(pathspec )'[^']*'", r"\1'<PATH>'"))),
+    # git-lfs (git-lfs/git-lfs) fetching the objects of a checkout: `Smudge error: Error downloading <file> (<oid>):
+    # ...`, `Error downloading object: ...`, the filter that failed, the host's `batch response: ...` (over its data
+    # quota, object missing). Below the network rules (a batch response of a rate limit or a timeout is the network).
+    rule("git-lfs-download", "clone_failed",
+         r"\bSmudge error: |^Error downloading object: \S|^error: external filter '?git-lfs filter-process'? failed"
+         r"|\bbatch response: (?:This repository is over its data quota|Repository or object not found|Git credentials"
+         r"|Authorization error)|\bEncountered \d+ files? that should have been pointers, but (?:were|was)n't",
+         "smudge error", "error downloading object", "git-lfs filter-process", "batch response", "should have been pointers",
+         priority=85, tool="git",
+         masks=(mask(r"(Error downloading(?: object:)? )\S+ \([0-9a-f]+\)", r"\1<FILE> (<HASH>)"),)),
+    # GitHub refusing a password over https (its `remote: ` prefix is dropped with the other CI prefixes)
+    rule("git-password-removed", "auth_error", r"^Support for password authentication was removed", "password authentication",
+         priority=95, tool="git", group="Support for password authentication was removed"),
+    # a corrupt object store of the checkout (git's object-file and inflate errors)
+    rule("git-object-corrupt", "clone_failed",
+         r"^error: (?:object file \S{1,300} is empty|inflate: data stream error|unable to unpack \S{1,100} header"
+         r"|\S{1,300}: object corrupt or missing)", "error: ", priority=70, tool="git",
+         masks=(mask(r"(object file )\S+", r"\1<PATH>"), mask(r"(unable to unpack )\S+", r"\1<SHA>"),
+                mask(r"^(error: )\S+(: object corrupt)", r"\1<PATH>\2"))),
+    rule("git-fatal", "clone_failed", r"\bfatal: ", "fatal:", priority=60,
+         masks=(mask(r"(destination path |could not create work tree dir |ambiguous argument |Not a valid object name:? )'[^']*'",
+                     r"\1'<PATH>'"),
+                mask(r"(fatal: )'[^']*'( does not appear to be a git repository)", r"\1'<REMOTE>'\2"),
+                mask(r"(loose object )[0-9a-f]{7,64}", r"\1<SHA>"))),
 ))
