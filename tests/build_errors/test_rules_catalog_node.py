@@ -136,7 +136,7 @@ CASES = [
      'node_version_mismatch', 'ERR_PNPM_NODEJS_VERSION_NOT_FOUND  Could not find a Node.js version that satisfies <RANGE>'),
     (' ERR_PNPM_INVALID_NODE_VERSION  The nodeVersion setting is "lts", which is not exact semver version',
      'node_version_mismatch', 'ERR_PNPM_INVALID_NODE_VERSION  The nodeVersion setting is "<VERSION>", which is not exact semver version'),
-    # Yarn classic (src/reporters/lang/en.js, src/cli/commands/run.js)
+    # Yarn classic (src/reporters/lang/en.js)
     ('error fsevents@2.3.3: The platform "linux" is incompatible with this module.',
      'dependency_install_failed', 'error <PACKAGE>@<VERSION>: The platform "linux" is incompatible with this module.'),
     ('error @img/sharp-darwin-arm64@0.33.5: The CPU architecture "x64" is incompatible with this module.',
@@ -153,8 +153,6 @@ CASES = [
      'dependency_install_failed', 'error Unable to read <PATH> directory of module "<MODULE>"'),
     ('error Error connecting to repository. Please, check the url.',
      'clone_failed', 'error Error connecting to repository. Please, check the url.'),
-    ('error Command "build:prod" not found.',
-     'command_not_found', 'error Command "<SCRIPT>" not found.'),
     # Yarn berry: a missing script, YN0045, Plug'n'Play resolution errors
     ('Usage Error: Couldn\'t find a script named "generate".',
      'command_not_found', 'Usage Error: Couldn\'t find a script named "<SCRIPT>".'),
@@ -168,6 +166,11 @@ CASES = [
      'module_not_found', "Error: <PACKAGE> tried to access <PACKAGE> (a peer dependency) but it isn't provided by its ancestors; this makes the require call ambiguous and unsound."),
     ('Error: Qualified path resolution failed: we looked for the following paths, but none could be accessed.',
      'module_not_found', 'Error: Qualified path resolution failed: we looked for the following paths, but none could be accessed.'),
+    # Corepack (sources/specUtils.ts): another package manager than the one package.json declares
+    ('UsageError: This project is configured to use yarn because /srv/site/package.json has a "packageManager" field',
+     'dependency_install_failed', 'UsageError: This project is configured to use yarn because <PATH> has a "packageManager" field'),
+    ('This project is configured to use npm because /srv/site/apps/admin/package.json has a "packageManager" field',
+     'dependency_install_failed', 'This project is configured to use npm because <PATH> has a "packageManager" field'),
     # bun install: a package folder it cannot open in its cache
     ('ENOENT: failed opening cache/package/version dir for package @shop/shared',
      'dependency_install_failed', 'ENOENT: failed opening <PATH> dir for package <PACKAGE>'),
@@ -227,6 +230,7 @@ NOT_ERRORS = [
     'Saved lockfile',
     'bun install v1.1.38 (bf2f153f)',
     'Resolved, downloaded and extracted [412]',
+    "! The local project doesn't define a 'packageManager' field. Corepack will now add one referencing pnpm@9.15.0.",
     'const at = items.at(-1) ?? fallback;',
 ]
 

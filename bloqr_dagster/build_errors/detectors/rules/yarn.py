@@ -55,10 +55,11 @@ DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-no-manifest", "missing_file",
          r"Couldn't find a package\.json file in|Usage Error: No project found in", "couldn't find a package.json",
          "no project found", priority=100),
+    # Yarn, or Corepack (its `UsageError`), refusing to run as another package manager than the project declares
     rule("yarn-package-manager-mismatch", "dependency_install_failed",
-         r"defines \"packageManager\": \"yarn@|This project's package\.json defines", "packagemanager",
-         "package.json defines",
-         priority=70),
+         r"defines \"packageManager\": \"yarn@|This project's package\.json defines"
+         r"|This project is configured to use \w+ because \S+ has a \"packageManager\" field", "packagemanager",
+         "package.json defines", priority=70),
     rule("yarn-not-found", "dependency_install_failed",
          r"^(?:error )?Couldn't find (?:package|any versions for) \"|^error (?:An unexpected error occurred: "
          r"|Package \"[^\"]+\" refers to a non-existing file)", "couldn't find", "unexpected error",
@@ -85,11 +86,9 @@ DETECTOR = Detector("yarn", "yarn", (
     # a git dependency's repository that Yarn classic cannot reach
     rule("yarn-git-repository", "clone_failed", r"^error Error connecting to repository\. Please, check the url\.",
          "error connecting to repository", priority=100),
-    # `yarn <script>` / `yarn run <script>` for a script package.json does not have: classic and berry
-    rule("yarn-missing-script", "command_not_found",
-         r"^error Command \"[^\"]+\" not found\.|^Usage Error: Couldn't find a script named \"[^\"]+\"",
-         "not found", "couldn't find a script named", priority=100,
-         masks=(mask(r'(Command |script named )"[^"]*"', r'\1"<SCRIPT>"'),)),
+    # Yarn berry's `yarn run <script>` for a script package.json does not have
+    rule("yarn-missing-script", "command_not_found", r"^Usage Error: Couldn't find a script named \"[^\"]+\"",
+         "couldn't find a script named", priority=100, masks=(mask(r'(script named )"[^"]*"', r'\1"<SCRIPT>"'),)),
     # Plug'n'Play refusing a require/import at run time: the package is not declared where it is needed
     rule("yarn-pnp-resolution", "module_not_found",
          r"\btried to access \S+(?: \(a peer dependency\))?,? but it isn't (?:declared in (?:its|your) dependencies"
