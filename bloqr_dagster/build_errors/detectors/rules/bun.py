@@ -41,6 +41,12 @@ DETECTOR = Detector("bun", "bun", (
          "failed to link",
          "bin metadata", "dependencyloop", priority=70,
          masks=(mask(r"((?:tarball|manifest) )\S+", r"\1<PACKAGE>"), mask(r"(link )[^:]+", r"\1<PACKAGE>"))),
+    # bun install cannot open a package's folder in its cache (a `file:` dependency whose path is missing, a cache it
+    # may not write): `<ErrorName>: failed opening cache/package/version dir for package <name>`
+    rule("bun-cache-dir", "dependency_install_failed",
+         r"^[A-Z][A-Za-z]{1,40}: failed opening cache/package/version dir for package \S+",
+         "failed opening cache/package/version dir", priority=100,
+         masks=(mask(r"(for package )\S+", r"\1<PACKAGE>"),)),
     # an install (lifecycle) script of a dependency failed during `bun install`
     rule("bun-install-script", "dependency_install_failed",
          r"^error: (?:pre|post)?install script from \"[^\"\n]{1,200}\" exited with (?:code )?\d"

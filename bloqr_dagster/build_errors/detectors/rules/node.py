@@ -59,19 +59,53 @@ DETECTOR = Detector("node", "node", (
          "cannot find module 'node:", "compiled against a different node.js", priority=102,
          masks=(mask(r"(NODE_MODULE_VERSION )\d+", r"\1<N>"), mask(r"(node:)[\w/]+", r"\1<MODULE>"))),
     # a global or built-in method that newer Node versions have (structuredClone and web streams: 17/18, fetch,
-    # File and the WHATWG classes: 18/20, Array `findLast`/`toSorted`: 18/20, crypto.hash: 21.7, ...)
+    # File and the WHATWG classes: 18/20, Array `findLast`/`toSorted`: 18/20, crypto.hash: 21.7, the Web Crypto
+    # global: 19, globalThis: 12, WeakRef/FinalizationRegistry: 14.6, AggregateError: 15, Iterator: 22, Array `at`:
+    # 16.6, `flat`/`flatMap`/Object.fromEntries/`matchAll`: 11/12, well-formed strings: 20, the Set methods: 22,
+    # URL.canParse: 19.9, URL.parse: 22.1, process.getBuiltinModule: 22.3, fs.glob: 22, util.parseArgs: 18.3, ...)
     rule("node-missing-global", "node_version_mismatch",
          r"\b(?:structuredClone|ReadableStream|WritableStream|TransformStream|TextDecoderStream|AbortController"
-         r"|AbortSignal|fetch|Headers|FormData|File|Blob|BroadcastChannel|DOMException|CustomEvent) is not defined\b"
+         r"|AbortSignal|fetch|Headers|FormData|File|Blob|BroadcastChannel|DOMException|CustomEvent|crypto|globalThis"
+         r"|WeakRef|FinalizationRegistry|AggregateError|Iterator|CompressionStream|DecompressionStream) is not defined\b"
          r"|\.(?:replaceAll|findLast|findLastIndex|toSorted|toReversed|toSpliced|hasOwn|withResolvers|fromAsync|groupBy"
-         r"|styleText) is not a function\b|crypto[\w$]{0,20}\.(?:getRandomValues|hash|randomUUID) is not a function\b",
+         r"|styleText|at|flat|flatMap|fromEntries|matchAll|isWellFormed|toWellFormed|symmetricDifference|isSubsetOf"
+         r"|isSupersetOf|isDisjointFrom|getBuiltinModule) is not a function\b|\bURL\.(?:canParse|parse) is not a function\b"
+         r"|\b(?:fs|fsp|fsPromises|promises)\.glob is not a function\b|\butil\.parseArgs is not a function\b"
+         r"|crypto[\w$]{0,20}\.(?:getRandomValues|hash|randomUUID) is not a function\b",
          "is not defined", "is not a function", priority=55,
-         masks=(mask(r"\b[\w$]*crypto[\w$]*\.", "crypto."), mask(r"\b\w+(\.(?:replaceAll|findLast|findLastIndex|toSorted|toReversed|toSpliced) )", r"<IDENTIFIER>\1"))),
+         masks=(mask(r"\b[\w$]*crypto[\w$]*\.", "crypto."),
+                mask(r"(?:\(intermediate value\)|\b\w+)(\.(?:replaceAll|findLast|findLastIndex|toSorted|toReversed|toSpliced"
+                     r"|at|flat|flatMap|matchAll|isWellFormed|toWellFormed|symmetricDifference|isSubsetOf|isSupersetOf"
+                     r"|isDisjointFrom) )", r"<IDENTIFIER>\1"))),
     rule("node-old-syntax", "node_version_mismatch",
          r"SyntaxError: Unexpected token '(?:\.|\?|\?\?=|\|\|=|&&=|#)'"
          # import assertions (`assert { type: 'json' }`) that Node 22 removed
-         r"|SyntaxError: Unexpected identifier 'assert'", "unexpected token", "unexpected identifier 'assert'", priority=100,
-         masks=(mask(r"token '[^']*'", "token '<TOKEN>'"),)),
+         r"|SyntaxError: Unexpected identifier 'assert'"
+         # V8 before Node 12 printed the token unquoted (optional chaining, `??`, object spread on such an old Node);
+         # a regular expression flag (`d`: 16, `v`: 20) that the running V8 does not know yet
+         r"|SyntaxError: Unexpected token (?:\.|\?|\?\?|\.\.\.)$|SyntaxError: Invalid regular expression flags$",
+         "unexpected token", "unexpected identifier 'assert'", "invalid regular expression flags", priority=100,
+         masks=(mask(r"token '[^']*'", "token '<TOKEN>'"), mask(r"(token )[.?]+$", r"\1<TOKEN>"))),
+    # ESM resolution failures of Node (a package's `imports`/`exports` map) and of JavaScriptCore (bun, Safari: a
+    # named export or binding that the imported module does not have)
+    rule("node-esm-resolution", "module_not_found",
+         r"\bERR_PACKAGE_IMPORT_NOT_DEFINED\b|Package import specifier \"[^\"]{1,300}\" is not defined"
+         r"|\bERR_INVALID_PACKAGE_TARGET\b|Invalid \"exports\" (?:main )?target "
+         r"|\b(?:Export named|Importing binding name) '[^']{1,200}' (?:not found in module|is not found|cannot be resolved)",
+         "err_package_import_not_defined", "package import specifier", "err_invalid_package_target", "invalid \"exports\"",
+         "export named", "importing binding name", priority=100,
+         masks=(mask(r'(specifier )"[^"]*"', r'\1"<MODULE>"'), mask(r'(target )"[^"]*"', r'\1"<PATH>"'),
+                mask(r"((?:Export named|binding name) )'[^']*'", r"\1'<IDENTIFIER>'"), QUOTED_MODULE)),
+    # an unhandled rejection (Node 15+ exits on it): the rejection's reason is the build's own error, so the line
+    # follows the stage and ranks below the error printed with it
+    rule("node-unhandled-rejection", "build_command_failed",
+         r"^\[UnhandledPromiseRejection: This error originated|^code: 'ERR_UNHANDLED_REJECTION'",
+         "unhandledpromiserejection", "err_unhandled_rejection", priority=45, relative="stage", rank=25,
+         masks=(mask(r'(rejected with the reason )"[^"]*"', r'\1"<REASON>"'),)),
+    # the hint Node prints after ERR_REQUIRE_ESM
+    rule("node-require-esm-hint", "build_command_failed",
+         r"^Instead change the require of \S+ in \S+ to a dynamic import\(\)", "instead change the require",
+         priority=45, rank=25, masks=(mask(r"(require of )\S+( in )\S+", r"\1<FILE>\2<PATH>"),)),
     rule("node-cannot-find-module", "module_not_found",
          r"Cannot find module (?:'[^']+'|\"[^\"]+\"|@?\w[\w@./-]*)|Cannot find package '[^']+'|ERR_MODULE_NOT_FOUND|No module named '[^']+'"
          r"|does not provide an export named '|Named export '[^']{1,200}' not found\. The requested module"

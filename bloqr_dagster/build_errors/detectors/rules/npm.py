@@ -85,6 +85,22 @@ DETECTOR = Detector("npm", "npm", (
          rf"{NPM} (?:code (?!127$)\d+$|command failed$|command (?:sh|bash|cmd(?:\.exe)?|/bin/sh) (?:-c|/d /s /c) )", KW,
          relative="stage", priority=25, masks=(mask(r"(command (?:sh|bash|cmd(?:\.exe)?|/bin/sh) (?:-c|/d /s /c) ).*",
                                                     r"\1<COMMAND>"),)),
+    # git dependencies: npm finds no git binary (ENOGIT), or git fails on the dependency's repository
+    rule("npm-no-git", "command_not_found",
+         rf"{NPM} (?:code ENOGIT\b|No git binary found in \$PATH|Failed using git\.$|Please check if you have git installed)",
+         KW, priority=100),
+    rule("npm-git-dependency", "clone_failed",
+         rf"{NPM} (?:An unknown git error occurred|command git (?:--no-replace-objects )?(?:ls-remote|clone|fetch|checkout) )",
+         KW, priority=90, rank=60, masks=(mask(r"((?:ls-remote|clone|fetch|checkout) )(?:-\S+ )*\S+.*", r"\1<URL>"),)),
+    # npm 10's devEngines check (EBADDEVENGINES): the runtime or package manager is not the one the project declares
+    rule("npm-dev-engines", "node_version_mismatch",
+         rf"{NPM} (?:code EBADDEVENGINES\b|EBADDEVENGINES (?:The developer of this package has specified"
+         r"|Invalid (?:semver version|version|name) \"[^\"]*\" does not match \"[^\"]*\" for \"(?:runtime|packageManager)\"))",
+         KW, priority=100, rank=95,
+         masks=(mask(r'(version )"[^"]*" does not match "[^"]*"', r'\1"<RANGE>" does not match "<VERSION>"'),)),
+    # an npm subcommand that does not exist (EUNKNOWNCOMMAND: npm prints it without its `npm error` prefix)
+    rule("npm-unknown-command", "command_not_found", r"^Unknown command: \"[\w:-]+\"$", "unknown command", priority=100,
+         masks=(mask(r'(command: )"[^"]*"', r'\1"<COMMAND>"'),)),
     rule("npm-http-auth", "auth_error", r"^npm http (?:GET |fetch GET )?40[13] ", "npm http", priority=100),
     rule("npm-http-404", "dependency_install_failed", r"^npm http (?:GET |fetch GET )?404 ", "npm http", priority=70),
     rule("npm-gyp", "dependency_install_failed", rf"^(?:{NPM} )?gyp (?:ERR!|error) ", "gyp err", "gyp error",

@@ -7,9 +7,9 @@ from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 # Berry codes that are errors (MessageName in @yarnpkg/core): exception, build script failed, resolver/fetcher/linker
 # not found, yarn import failed, remote invalid/not found, checksum mismatch, workspace not found or ambiguous, can't
-# suggest resolutions, fetch failed, package not found, invalid auth, invalid manifest, package preparation failed,
+# suggest resolutions, fetch failed, package not found, stack overflow while resolving, invalid auth, invalid manifest, package preparation failed,
 # patch hunk failed, no candidates. (YN0000/YN0013 are progress, YN0002/YN0060/YN0086 peer warnings.)
-BERRY_ERRORS = r"YN00(?:01|09|1[0124568]|2[127]|30|35|41|5[678]|66|8[012])"
+BERRY_ERRORS = r"YN00(?:01|09|1[0124568]|2[127]|30|35|41|45|5[678]|66|8[012])"
 # Berry codes that say the lockfile is not what the install needs: missing lockfile entry, frozen lockfile,
 # lockfile merge conflict that can't be parsed or resolved in an immutable install, an install artifact (.pnp.cjs)
 # that an immutable install would modify, resolution mismatch. Errors also: immutable cache entry missing (56),
@@ -55,10 +55,11 @@ DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-no-manifest", "missing_file",
          r"Couldn't find a package\.json file in|Usage Error: No project found in", "couldn't find a package.json",
          "no project found", priority=100),
+    # Yarn, or Corepack (its `UsageError`), refusing to run as another package manager than the project declares
     rule("yarn-package-manager-mismatch", "dependency_install_failed",
-         r"defines \"packageManager\": \"yarn@|This project's package\.json defines", "packagemanager",
-         "package.json defines",
-         priority=70),
+         r"defines \"packageManager\": \"yarn@|This project's package\.json defines"
+         r"|This project is configured to use \w+ because \S+ has a \"packageManager\" field", "packagemanager",
+         "package.json defines", priority=70),
     rule("yarn-not-found", "dependency_install_failed",
          r"^(?:error )?Couldn't find (?:package|any versions for) \"|^error (?:An unexpected error occurred: "
          r"|Package \"[^\"]+\" refers to a non-existing file)", "couldn't find", "unexpected error",
@@ -67,6 +68,34 @@ DETECTOR = Detector("yarn", "yarn", (
                 mask(r'(required by )"[^"]*"', r'\1"<PACKAGE>"'))),
     rule("yarn-unexpected-error", "dependency_install_failed", r"^error An unexpected error occurr?ed(?!:)",
          "unexpected error", priority=95, masks=(mask(r'"[^"]*yarn-error\.log"', '"<PATH>/yarn-error.log"'),)),
+    # Yarn classic's install messages (src/reporters/lang/en.js): a package for another OS or CPU, package.json it
+    # cannot parse, a folder it may not create, a module folder it cannot read, and the summary after an engine or
+    # platform refusal (the refusal itself is the primary line)
+    rule("yarn-incompatible-platform", "dependency_install_failed",
+         r"^error \S+: The (?:platform|CPU architecture) \"[^\"]+\" is incompatible with this module\.",
+         "is incompatible with this module", priority=100),
+    rule("yarn-classic-install", "dependency_install_failed",
+         r"^error (?:Error parsing JSON at \"[^\"]+\", |Cannot create \"[^\"]+\" due to insufficient permissions"
+         r"|Could not write file \"[^\"]+\": |Unable to read \S+ directory of module \"[^\"]+\")",
+         "error parsing json", "insufficient permissions", "could not write file", "unable to read", priority=95,
+         masks=(mask(r'(JSON at )"[^"]*", "(.*?)\.?"\.?$', r'\1"<PATH>", "<CAUSE>".'),
+                mask(r'(write file )"[^"]*": .*', r'\1"<PATH>": <CAUSE>'))),
+    rule("yarn-incompatible-environment", "dependency_install_failed",
+         r"^error Commands cannot run with an incompatible environment\.", "incompatible environment", priority=60,
+         rank=40),
+    # a git dependency's repository that Yarn classic cannot reach
+    rule("yarn-git-repository", "clone_failed", r"^error Error connecting to repository\. Please, check the url\.",
+         "error connecting to repository", priority=100),
+    # Yarn berry's `yarn run <script>` for a script package.json does not have
+    rule("yarn-missing-script", "command_not_found", r"^Usage Error: Couldn't find a script named \"[^\"]+\"",
+         "couldn't find a script named", priority=100, masks=(mask(r'(script named )"[^"]*"', r'\1"<SCRIPT>"'),)),
+    # Plug'n'Play refusing a require/import at run time: the package is not declared where it is needed
+    rule("yarn-pnp-resolution", "module_not_found",
+         r"\btried to access \S+(?: \(a peer dependency\))?,? but it isn't (?:declared in (?:its|your) dependencies"
+         r"|provided by its ancestors)|^(?:Error: )?Qualified path resolution failed: we looked for the following paths",
+         "tried to access", "qualified path resolution failed", priority=100,
+         masks=(mask(r"(?<=tried to access )[^\s,]+", "<PACKAGE>"),
+                mask(r"^((?:Error: |error: )?)(?!Your application )\S+(?= tried to access )", r"\1<PACKAGE>"))),
     rule("yarn-berry-auth", "auth_error", r"\bYN00(?:33|41):", "yn0033", "yn0041", priority=100),
     # YN0009 BUILD_FAILED: a dependency's install script failed (its exit code, even 127, is the script's)
     rule("yarn-berry-build-failed", "dependency_install_failed", r"\bYN0009:", "yn0009", priority=110,
@@ -92,7 +121,7 @@ DETECTOR = Detector("yarn", "yarn", (
          "request failed", "integrity", "hashes don't match", priority=65),
     rule("yarn-berry-error", "dependency_install_failed", rf"\b{BERRY_ERRORS}:", "yn0001", "yn0009", "yn0010",
          "yn0011", "yn0012", "yn0014", "yn0015", "yn0016", "yn0018", "yn0021", "yn0022", "yn0027", "yn0030", "yn0035",
-         "yn0041", "yn0056", "yn0057", "yn0058", "yn0066", "yn0080", "yn0081", "yn0082", priority=60),
+         "yn0041", "yn0045", "yn0056", "yn0057", "yn0058", "yn0066", "yn0080", "yn0081", "yn0082", priority=60),
     rule("yarn-usage-error", "dependency_install_failed", r"^Usage Error: ", "usage error", priority=50),
     rule("yarn-berry-failed", "dependency_install_failed", r"\bYN0000: .*Failed with errors", "failed with errors",
          priority=20),
