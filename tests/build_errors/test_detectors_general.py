@@ -304,3 +304,15 @@ def test_a_generic_line_naming_its_cause_beats_the_installer_saying_the_build_fa
 ])
 def test_deploy_programs_set_the_deploy_stage(command: str, code: str) -> None:
     assert primary_line_and_code([f"$ {command}", "Error: something unexpected happened"]) == (2, code)
+
+
+@pytest.mark.parametrize(("lines", "code"), [
+    (['npm error Missing script: "build"'], "build_command_failed"),
+    (["$ npm run deploy", 'npm error Missing script: "deploy"'], "deploy_command_failed"),
+    (["$ pnpm -r run build", ' ERR_PNPM_RECURSIVE_RUN_NO_SCRIPT  None of the selected packages has a "build" script'],
+     "build_command_failed"),
+    (['Usage Error: Couldn\'t find a script named "deploy".'], "build_command_failed"),
+    (["npm error could not determine executable to run"], "command_not_found"),  # npx: a program, not a script
+])
+def test_a_missing_package_script_is_the_step_not_a_missing_program(lines: list[str], code: str) -> None:
+    assert primary_line_and_code(lines) == (len(lines), code)

@@ -125,7 +125,7 @@ CASES = [
     ('└─ Failed in 4.7s at /home/runner/work/shop/shop/apps/storefront',
      'build_command_failed', '└─ Failed in <DURATION> at <PATH>'),
     (' ERR_PNPM_RECURSIVE_RUN_NO_SCRIPT  None of the selected packages has a "build:prod" script',
-     'command_not_found', 'ERR_PNPM_RECURSIVE_RUN_NO_SCRIPT  None of the selected packages has a "<SCRIPT>" script'),
+     'build_command_failed', 'ERR_PNPM_RECURSIVE_RUN_NO_SCRIPT  None of the selected packages has a "<SCRIPT>" script'),
     (' ERR_PNPM_GIT_FETCHER_GIT_NOT_FOUND  Cannot fetch "git+https://github.com/example-org/shared-ui.git" because git is not installed',
      'command_not_found', 'ERR_PNPM_GIT_FETCHER_GIT_NOT_FOUND  Cannot fetch "<URL>" because git is not installed'),
     (' ERR_PNPM_FORBIDDEN  You do not have permission to publish this package. 403 Forbidden',
@@ -155,7 +155,7 @@ CASES = [
      'clone_failed', 'error Error connecting to repository. Please, check the url.'),
     # Yarn berry: a missing script, YN0045, Plug'n'Play resolution errors
     ('Usage Error: Couldn\'t find a script named "generate".',
-     'command_not_found', 'Usage Error: Couldn\'t find a script named "<SCRIPT>".'),
+     'build_command_failed', 'Usage Error: Couldn\'t find a script named "<SCRIPT>".'),
     ('➤ YN0045: │ Stack overflow while resolving the dependency tree',
      'dependency_install_failed', '➤ YN0045: │ Stack overflow while resolving the dependency tree'),
     ("Error: Your application tried to access zod, but it isn't declared in your dependencies; this makes the require call ambiguous and unsound.",

@@ -60,9 +60,11 @@ DETECTOR = Detector("npm", "npm", (
     rule("npm-missing-file-code", "missing_file",
          rf"{NPM} (?:code ENOENT\b|syscall (?:open|scandir|stat)\b|errno -(?:2|4058)\b|path \S*package\.json)", KW,
          priority=100, rank=95),
-    rule("npm-missing-script", "command_not_found",
-         rf"{NPM} (?:Missing script: |could not determine executable to run)", KW, priority=100,
+    # a script package.json does not define is the step's configuration, not a missing program: it follows the
+    # stage (a build's `Missing script: "build"`, a deploy's `"deploy"`)
+    rule("npm-missing-script", "build_command_failed", rf"{NPM} Missing script: ", KW, priority=100, relative="stage",
          masks=(mask(r'(Missing script: )"?[^"\s]+"?', r'\1"<SCRIPT>"'),)),
+    rule("npx-no-executable", "command_not_found", rf"{NPM} could not determine executable to run", KW, priority=100),
     rule("npm-resolve-code", "dependency_install_failed", rf"{NPM} code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|E400|E5\d\d)\b",
          KW, priority=70, rank=65),
     rule("npm-resolve", "dependency_install_failed",

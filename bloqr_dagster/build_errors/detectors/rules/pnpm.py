@@ -39,9 +39,13 @@ DETECTOR = Detector("pnpm", "pnpm", (
          "no-frozen-lockfile", "specifiers in the lockfile", priority=60),
     rule("pnpm-command-not-found", "command_not_found",
          r"ERR_PNPM_RECURSIVE_(?:EXEC|RUN)_FIRST_FAIL\s+Command \"[^\"]+\" not found"
-         r"|ERR_PNPM_(?:NO_SCRIPT|MISSING_SCRIPT|RECURSIVE_RUN_NO_SCRIPT|GIT_FETCHER_GIT_NOT_FOUND)\b"
-         r"|None of the selected packages has a \"[^\"]+\" script", "err_pnpm", "none of the selected packages", priority=100,
-         masks=(mask(r'Command "[^"]+"', 'Command "<COMMAND>"'), mask(r'(has a )"[^"]+"( script)', r'\1"<SCRIPT>"\2'))),
+         r"|ERR_PNPM_GIT_FETCHER_GIT_NOT_FOUND\b", "err_pnpm", priority=100,
+         masks=(mask(r'Command "[^"]+"', 'Command "<COMMAND>"'),)),
+    # a script the package does not define follows the stage, as npm's `Missing script` (npm.py)
+    rule("pnpm-missing-script", "build_command_failed",
+         r"ERR_PNPM_(?:NO_SCRIPT|MISSING_SCRIPT|RECURSIVE_RUN_NO_SCRIPT)\b|None of the selected packages has a \"[^\"]+\" script",
+         "err_pnpm", "none of the selected packages", priority=100, relative="stage",
+         masks=(mask(r'(has a )"[^"]+"( script)', r'\1"<SCRIPT>"\2'),)),
     # a pnpmfile (.pnpmfile.cjs) that the configuration names and that is not there
     rule("pnpm-pnpmfile-missing", "missing_file", r"ERR_PNPM_PNPMFILE_NOT_FOUND\b|pnpmfile at \"[^\"]+\" is not found",
          "err_pnpm", "pnpmfile at", priority=100),

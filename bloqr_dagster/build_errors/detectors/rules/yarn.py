@@ -87,8 +87,9 @@ DETECTOR = Detector("yarn", "yarn", (
     rule("yarn-git-repository", "clone_failed", r"^error Error connecting to repository\. Please, check the url\.",
          "error connecting to repository", priority=100),
     # Yarn berry's `yarn run <script>` for a script package.json does not have
-    rule("yarn-missing-script", "command_not_found", r"^Usage Error: Couldn't find a script named \"[^\"]+\"",
-         "couldn't find a script named", priority=100, masks=(mask(r'(script named )"[^"]*"', r'\1"<SCRIPT>"'),)),
+    rule("yarn-missing-script", "build_command_failed", r"^Usage Error: Couldn't find a script named \"[^\"]+\"",
+         "couldn't find a script named", priority=100, relative="stage",
+         masks=(mask(r'(script named )"[^"]*"', r'\1"<SCRIPT>"'),)),
     # Plug'n'Play refusing a require/import at run time: the package is not declared where it is needed
     rule("yarn-pnp-resolution", "module_not_found",
          r"\btried to access \S+(?: \(a peer dependency\))?,? but it isn't (?:declared in (?:its|your) dependencies"
