@@ -207,7 +207,7 @@ _STRUCTURAL = r"""
 |(?P<vshort>(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w|::))
 |(?P<num>(?<![\w.])\d+(?:,\d{3})*\.\d+(?!\w|\.\w))
 |(?P<httpcode>(?:(?<=ERR!\ )|(?<=error\ )|(?<=Error\ )|(?<=http\ )|(?<=GET\ )|(?<=PUT\ )|(?<=POST\ )
-    |(?<=HEAD\ )|(?<=PATCH\ )|(?<=DELETE\ )|(?<=error:\ )|(?<=^Error:\ )|(?<=HTTP\ Error:\ )|(?<=-\ )|(?<=returned\ a\ )|(?<=status:\ )
+    |(?<=HEAD\ )|(?<=PATCH\ )|(?<=DELETE\ )|(?<=error:\ )|(?<=^Error:\ )|(?<=HTTP\ Error:\ )|(?<=-\ )|(?<=returned\ a\ )|(?<=[Rr]eceived\ a\ )|(?<=status:\ )
     |(?<=status\ )|(?<=\[)(?=\d{3}\])
     |(?=\d{3}\s++(?i:not\ found|unauthori[sz]ed|forbidden|internal\ server\ error|bad\ request|bad\ gateway
     |service\ unavailable|gateway\ time-?out|too\ many\ requests|conflict|payment\ required|method\ not\ allowed

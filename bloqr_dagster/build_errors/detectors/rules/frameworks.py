@@ -120,14 +120,16 @@ DETECTOR = Detector("frameworks", "next", (
          r"^ERROR in |Module (?:build|parse) failed|webpack(?: \d[\w.-]*)? compiled with \d+ errors?|^\[!\] (?:Rollup)?Error:",
          "error in ", "module build failed", "module parse failed", "compiled with", "[!]", priority=45, tool="webpack",
          # webpack names the module on `ERROR in ./src/a.js` and the cause on the line after it
-         causes=(cause(r"^Module not found: ", "module_not_found", 100), cause(r"^\[tsl\] ERROR in |\bTS\d{4,5}: ",
+         causes=(cause(r"^Module not found: |^export '[^']{1,200}' \(imported as '[^']{1,200}'\) was not found in '",
+                      "module_not_found", 100), cause(r"^\[tsl\] ERROR in |\bTS\d{4,5}: ",
                                                                               "typescript_error", 100)), lookahead=1),
     rule("astro-error", "build_command_failed", r"^(?:\d\d:\d\d:\d\d )?\[ERROR\] \[[\w@/:.-]+\]", "[error]",
          priority=45, tool="astro"),
     # `[vite:esbuild] Transform failed`, `[vite-plugin-svelte] Error ...`, and Vite/Rollup plugin errors
     # `[plugin:vite:react-babel] /src/a.tsx: Unexpected token`, `[plugin vite:esbuild] ...`
     rule("vite-plugin-error", "build_command_failed",
-         r"^\[vite(?:[:-]\w+)*\]:? .*(?:[Ee]rror|failed)|^\[plugin:? ?[\w:@/.-]+\] \S", "[vite", "[plugin",
+         r"^\[vite(?:[:-]\w+)*\]:? .*(?:[Ee]rror|failed)|^\[plugin:? ?[\w:@/.-]+\] (?!(?:\[plugin:? ?[\w:@/.-]+\] )*\(!\) )\S",
+         "[vite", "[plugin",
          priority=40, tool="vite"),
     rule("framework-failed-to-compile", "build_command_failed",
          r"(?:^(?:▲\s+)?|\.\.\. ?)Failed to compile\.?$|Turbopack build failed with \d+ errors?|Transform failed with \d+ errors?",
