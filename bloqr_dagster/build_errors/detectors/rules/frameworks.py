@@ -327,6 +327,18 @@ DETECTOR = Detector("frameworks", "next", (
                 mask(r'(package )"[^"]*"', r'\1"<MODULE>"'), mask(r"\((?:/|[A-Za-z]:)[^)]*\)", "(<PATH>)"))),
     rule("gradle-what-went-wrong", "build_command_failed", r"^\* What went wrong:$", "what went wrong", priority=45,
          tool="gradle", relative="general", rank=20),
+    # Maven's footer after a failed build (MavenCli's summary: `-> [Help 1]`, `To see the full stack trace of the
+    # errors, re-run Maven with the -e switch.`, `Re-run Maven using the -X switch ...`, `For more information about the
+    # errors and possible solutions, ...`, `[Help 1] <url>`, `After correcting the problems, you can resume the build
+    # with the command`, `  mvn <args> -rf :x`) and Surefire's `Please refer to <dir> for the individual test results.`:
+    # pointers, each under `[ERROR]`; the error is the `Failed to execute goal` line above them.
+    rule("maven-footer", "not_an_error",
+         r"^(?:\[ERROR\] *){0,2}(?:-> \[Help \d+\]$|\[Help \d+\] \S+$|To see the full stack trace of the errors, re-run Maven"
+         r"|Re-run Maven using the -X switch|For more information about the errors and possible solutions"
+         r"|After correcting the problems, you can resume the build|mvn <(?:args|goals)> "
+         r"|Please refer to \S[^\n]{0,300}? for the individual test results|Please refer to dump files)",
+         "help", "re-run maven", "x switch", "possible solutions", "resume the build", "mvn <",
+         "for the individual test results", "please refer to dump files", priority=150, ignore=True),
     rule("dotnet-error-count", "build_command_failed", r"^[1-9]\d* Error\(s\)$", "error(s)", priority=45, rank=20,
          relative="general", masks=(mask(r"^\d+", "<N>"),)),
     rule("dotnet-netsdk", "build_command_failed", r"\berror NETSDK\d{4}: \S", "error netsdk", priority=60, tool="dotnet",

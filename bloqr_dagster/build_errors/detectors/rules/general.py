@@ -55,8 +55,9 @@ DETECTOR = Detector("general", "auto", (
          r"|rendering|bundling|deploying|publishing|uploading|downloading|fetching) \S"
          r"|^[^\n]{1,80}?: An (?:unexpected )?error (?:has )?occurred\b"
          # `npm ERR! x`, `gyp ERR! x`, `npm error x` (npm 10), `error x` (yarn classic), `ERROR x`: a message,
-         # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output)
-         rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^{_PREFIX}(?:npm |pnpm |yarn )?(?:error|ERROR) +{_MESSAGE}"
+         # not npm's detail lines (indented, `path x`, `node_modules/x`, relayed `gyp info` output), not a progress line
+         # about error pages or reports (`Generating error pages`, `Sending error reports to x`: a verb in -ing first)
+         rf"|^(?:[\w@.-]+ )?ERR! {_MESSAGE}|^(?![A-Z][a-z]+ing ){_PREFIX}(?:npm |pnpm |yarn )?(?:error|ERROR) +{_MESSAGE}"
          # icon-led failures: `✘ x`, `× x`, `❌ x`, `✖ x`, Next.js's `⨯ x`
          r"|^(?:✘|✖|×|❌|✗|⨯) +\S"
          # exceptions: `TypeError: x`, `Uncaught ReferenceError: x`, `java.lang.IllegalStateException: x`,

@@ -64,8 +64,11 @@ DETECTOR = Detector("generic", "auto", (
     # `fatal` stays the marker's.
     rule("noise-retrying", "not_an_error",
          r"^(?!\W{0,4}(?:(?:npm |pnpm |yarn )?(?:error\b|ERR!)|(?i:fatal\b)))[^\n]{0,300}?"
-         r"(?:(?<!after )(?<!stop )(?i:\bretrying)\b|(?i:\bwill retry|\bretries left|\btrying again))\b",
-         "retrying", "will retry", "retries left", "trying again", priority=150, ignore=True),
+         r"(?:(?:(?<!after )(?<!stop )(?i:\bretrying)\b|(?i:\bwill retry|\bretries left|\btrying again))\b"
+         # or that it recovered: `Recovered from error: ECONNRESET (attempt 2 succeeded)`, `succeeded after 1 retry`
+         r"|(?i:\brecovered from\b|\bsucceeded (?:after|on) (?:\d+ |the )?(?:retr|attempt)|\battempt \d+ succeeded\b))",
+         "retrying", "will retry", "retries left", "trying again", "recovered from", "succeeded", priority=150,
+         ignore=True),
     # A cache the build restores, saves or uploads is an optimisation: its failure or miss is not the build's
     # (`Cache upload failed, skipping`, `Error uploading build cache (skipping)`, `Failed to restore cache`, Next.js'
     # `Failed to set fetch cache x`); a
@@ -80,8 +83,19 @@ DETECTOR = Detector("generic", "auto", (
          "cache", priority=150, ignore=True),
     # A command echo that prints a failure message (`+ echo 'Build failed'`, GitHub's `Run npm test || echo "tests
     # failed"`) is the script, not its output.
-    rule("noise-echo-command", "not_an_error", r"^(?:Run|\$|\+{1,3}|>) [^\n]{0,300}?\b(?:echo|printf) ",
+    # A command echo that prints a failure message (`+ echo 'Build failed'`, GitHub's `Run npm test || echo "tests
+    # failed"`) is the script, not its output; so is a script's source as CI prints it under the step's name (a line
+    # that opens with `echo`/`printf`, or one that echoes a failure after `||`, `&&`, `;`, `then`, `else`).
+    rule("noise-echo-command", "not_an_error",
+         r"^(?:Run|\$|\+{1,3}|>) [^\n]{0,300}?\b(?:echo|printf) |^(?:echo|printf) "
+         r"|(?:\|\||&&|;|\bthen|\belse) +(?:echo|printf) +(?:-\w+ +)?[\"']?[^\"'\n]{0,160}?(?i:\bfail|\berror|::error)",
          "echo ", "printf ", priority=150, ignore=True),
+    # A count of zero is a clean report, in every tool's wording: `Error: 0`, `Errors: 0, Warnings: 2`, `FAILED: 0`,
+    # `Failed: 0, Passed: 12`, `0 FAILED, 12 PASSED`, `❌ 0 failed, ✅ 12 passed`, `✖ 0 problems`, `failures: 0`.
+    rule("noise-zero-count", "not_an_error",
+         r"^\W{0,4}(?:(?i:errors?|errored|fail(?:ed|ures?|ing)?|problems|panics?)(?: count| total)?:? +0"
+         r"|0 (?i:errors?|errored|fail(?:ed|ures?|ing)?|problems|panics?))(?=[,;)]|\.?$| +[\W ]{0,4}(?i:pass|warn|skip|ok\b|total|of\b))",
+         "error", "fail", "problem", "panic", priority=150, ignore=True),
     # Below the Python rule (100) that recognises an invalid `python@...` tool spec on this line.
     rule("noise-detected-tools", "not_an_error", r"^Detected the following tools from environment:",
          "detected the following tools", priority=95, ignore=True),

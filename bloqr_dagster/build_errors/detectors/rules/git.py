@@ -6,6 +6,14 @@ from bloqr_dagster.build_errors.detectors.model import Detector
 from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 DETECTOR = Detector("git", "git", (
+    # A commit listed by `git log --oneline` (or a release tool that prints one: abbreviated hash, optional decoration,
+    # subject) whose subject names a failure it fixes: `3f2a9c1 fix: build failed on windows`, `3f2a9c1 (HEAD -> main)
+    # fix(errors): don't fail on empty input`, `3f2a9c1 Merge pull request #4 from acme/fix/error-page`
+    rule("git-log-oneline", "not_an_error",
+         r"^[0-9a-f]{7,40} (?:\([^)\n]{1,200}\) )?(?:(?:feat|fix|chore|docs|refactor|test|build|perf|style|revert)"
+         r"(?:\([^)\n]{1,80}\))?!?: |Merge (?:pull request|branch|remote-tracking branch) |Revert \")",
+         "feat", "fix", "chore", "docs", "refactor", "test", "build", "perf", "style", "revert", "merge ",
+         priority=150, ignore=True),
     rule("git-unable-to-access-network", "network_error",
          r"fatal: unable to access '[^']*': (?:Could not resolve (?:host|proxy)|Failed to connect|(?:Operation|Connection) "
          r"timed out|Connection (?:reset|refused)|SSL|(?i:gnutls)|OpenSSL|Recv failure|Empty reply|server certificate verification"

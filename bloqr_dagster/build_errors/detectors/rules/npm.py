@@ -129,8 +129,13 @@ DETECTOR = Detector("npm", "npm", (
          "unknown node.js version", "unable to find node version", "nvm ls-remote", "is not yet installed",
          "node version", "node.js version", priority=100,
          masks=(mask(r"(version:? )[`'\"]?v?[\w.*^~<>=|-]+[`'\"]?", r"\1<VERSION>"),)),
+    # Pointers and suggestions after an error (npm's lib/utils/did-you-mean.js, lib/npm.js, lib/utils/error-message.js):
+    # `Did you mean one of these?` and its `  npm run x # run the "x" package script` lines, `For a full report see:`,
+    # `To see a list of supported npm commands, run:`; npm 10's `workspace x` / `location x` detail of a failed
+    # lifecycle script (and the older `in workspace: x`, `at location: x`)
     rule("npm-debug-log-pointer", "build_command_failed",
-         rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of scripts"
-         r"|Usage:|\[-|npm \w+ \[|aliases: |Run \"npm help)",
+         rf"{NPM} (?:A complete log of this run|Log files were|See \S+ for a full report|To see a list of (?:scripts|supported)"
+         r"|Usage:|\[-|npm \w+ \[|aliases: |Run \"npm help|Did you mean (?:this|one of these)\?$|For a full report see:?$"
+         r"| +npm [\w -]{1,60} # \S|(?:in )?workspace:? \S+$|(?:at )?location:? \S+$)",
          KW, priority=200, ignore=True),
 ))
