@@ -124,6 +124,13 @@ CASES = [
      'wrangler_error', '✘ [ERROR] Missing required argument: <ARGS>'),
     ('✘ [ERROR] Not enough non-option arguments: got 0, need at least 1',
      'wrangler_error', '✘ [ERROR] Not enough non-option arguments: got <N>, need at least <N>'),
+    # items of `Processing wrangler.toml configuration:` (workers-utils config/validation.ts)
+    ('    - "d1_databases" bindings must have unique "name" values; duplicate(s) found: "DB"',
+     'wrangler_error', '- "d1_databases" bindings must have unique "name" values; duplicate(s) found: <NAMES>'),
+    ('    - "r2_buckets[0].bucket_name"="My_Bucket" is invalid. Bucket names must begin and end with an alphanumeric character',
+     'wrangler_error', '- "r2_buckets[<N>].bucket_name"="<NAME>" is invalid. Bucket names must begin and end with an alphanumeric character'),
+    ('    - The field "kv_namespaces[0]" is a TOML date, which is not supported.',
+     'wrangler_error', '- The field "kv_namespaces[<N>]" is a TOML date, which is not supported.'),
     # esbuild before 0.14: ` > file:line:col: error: message`
     (' > src/index.ts:3:10: error: Could not resolve "lodash" (mark it as external to exclude it from the bundle)',
      'module_not_found', '> <FILE>:<LINE>:<COL>: error: Could not resolve "<MODULE>" (mark it as external to exclude it from the bundle)'),
@@ -185,6 +192,10 @@ NEGATIVES = [
     "▲ [WARNING] The version of Wrangler you are using is now out-of-date.",
     "▲ [WARNING] Multiple environments are defined in the Wrangler configuration file, but no target environment was "
     "specified for the deploy command.",
+    # the warnings' items of the same list (wrangler prints them under `▲ [WARNING] Processing ... configuration:`)
+    '    - "unsafe" fields are experimental and may change or break at any time.',
+    '    - "compatibility_date" field should use ISO-8601 accepted hyphens (-) rather than en-dashes (–) or em-dashes (—).',
+    '    - The "delivery_delay" field in "queues.producers[0]" is deprecated and has no effect.',
     " ⛅️ wrangler 4.20.0",
     "Total Upload: 123.45 KiB / gzip: 30.12 KiB",
     "Worker Startup Time: 12 ms",

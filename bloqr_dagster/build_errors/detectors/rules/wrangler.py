@@ -149,11 +149,13 @@ DETECTOR = Detector("wrangler", "wrangler", (
          r"^- .+(?:should have a|is reserved|must be (?:a|an|one of|unique)|is not a valid|is required|but got "
          r"|is missing the required|mutually exclusive|contains more than one|does not appear to be a valid"
          r"|which is not supported|assigned to (?:Durable Object|KV Namespace|R2 Bucket|D1 Database|Queue|Service)"
-         r"|must have unique names)"
+         r"|must have unique (?:names|\"\w+\" values)|\" is invalid\. Bucket names must)"
          r"|^- Expected exactly one of the following fields|^- \"env\.[\w.-]{1,100}\" environment configuration$",
          "should have", "reserved", "must be", "not a valid", "is required", "but got", "missing the required",
          "mutually exclusive", "more than one", "not appear to be a valid", "not supported", "assigned to",
-         "unique names", "expected exactly one", "environment configuration", priority=60),
+         "unique names", "expected exactly one", "environment configuration", "must have unique",
+         "is invalid. bucket names", priority=60,
+         masks=(mask(r"(duplicate\(s\) found: ).*", r"\1<NAMES>"), mask(r'(=)"[^"]*"( is invalid\.)', r'\1"<NAME>"\2'))),
     rule("wrangler-api-coded-line", "wrangler_error", r"\[code: \d{3,8}\]\.?$|\[code:$", "[code: ", "[code:", priority=45, rank=45,
          masks=(mask(r"\(/accounts/[^)]*\)", "(<API_PATH>)"),)),
     rule("wrangler-uncaught-at-startup", "wrangler_error", r"^Uncaught (?:\w+)?Error:", "uncaught", priority=60,
