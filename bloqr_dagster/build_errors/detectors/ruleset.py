@@ -25,6 +25,7 @@ from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, mini
 from bloqr_dagster.build_errors.detectors.prefixes import annotation, message
 from bloqr_dagster.build_errors.detectors.regex_analysis import unreachable_branch
 from bloqr_dagster.build_errors.detectors.rules import general
+from bloqr_dagster.build_errors.detectors.rules.esbuild import CANNOT_USE
 
 _CACHE_LINES = 8192
 _CACHE_MAX_CHARS = 512  # longer cleaned lines bypass the message caches
@@ -40,7 +41,11 @@ _ESBUILD_SOURCE = re.compile(
     r"\[ERROR\] (?:Expected [^\n]{1,80}? but found |Unexpected \"|Unterminated |The character \"[^\"]{1,4}\" is not valid"
     r"|No loader is configured for |Transforming [^\n]{1,80}? to the configured target environment"
     r"|[^\n]{1,120}? is not (?:available|supported) in the configured target environment|Invalid assignment target"
-    r"|The symbol \"[^\"]{1,200}\" has already been declared|Multiple exports with the same name|\[plugin [^\]]{1,80}\] )")
+    r"|The symbol \"[^\"]{1,200}\" has already been declared|Multiple exports with the same name|\[plugin [^\]]{1,80}\] "
+    r"|The JSX syntax extension is not currently enabled|Top-level await is (?:not available|currently not supported)"
+    rf"|{CANNOT_USE}"
+    r"|Syntax error \"|Unexpected end of file|Expected \"[^\"]{1,10}\" to (?:terminate|go with)|Invalid binding pattern|Legacy octal |Private name \"[^\"]{1,80}\" must be declared"
+    r"|Classes cannot contain more than one constructor|Class constructor cannot be |JSON does not support )")
 
 
 class RuleSetError(ValueError):
