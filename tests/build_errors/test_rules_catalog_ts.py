@@ -1,7 +1,8 @@
 """Type-checker formats from the tools' own message catalogues: TypeScript's diagnostics (microsoft/TypeScript
 src/compiler/diagnosticMessages.json, tsc's plain, pretty, global and summary formats, tsc --build),
 vue-tsc, svelte-check (its human and machine writers), astro check (@astrojs/check),
-fork-ts-checker-webpack-plugin (its webpack and stats formatters), ts-node's TSError and Next.js' type
+fork-ts-checker-webpack-plugin (its webpack and stats formatters), ts-node's TSError, tsup's dts build,
+vite-plugin-checker's and @rollup/plugin-typescript's reports, the npm placeholder `tsc` and Next.js' type
 check. Each line is written from the tool's template for this test with invented values (not copied from the
 corpus) and diagnosed as a one-line log (or with the lines the tool prints around it), with its category and
 error group; progress, warning, hint and clean-summary lines of the same tools are no error."""
@@ -244,6 +245,21 @@ CASES = [
     ("TSError: ⨯ Unable to compile TypeScript:\nscripts/migrate.ts(5,7): error TS2322: Type 'string' is not "
      "assignable to type 'number'.",
      'typescript_error', "<FILE>(<LINE>,<COL>): error TS2322: Type '<TYPE>' is not assignable to type '<TYPE>'."),
+    # tsup's declaration build; vite-plugin-checker's TypeScript summary; `npx tsc` without TypeScript installed
+    ('DTS Build error',
+     'typescript_error', 'DTS Build error'),
+    ('Error: error occurred in dts build',
+     'typescript_error', 'Error: error occurred in dts build'),
+    ('DTS You need to install "typescript" in your project',
+     'module_not_found', 'DTS You need to install "typescript" in your project'),
+    ('[TypeScript] Found 3 error(s)',
+     'typescript_error', '[TypeScript] Found <N> error(s)'),
+    ('                This is not the tsc command you are looking for',
+     'command_not_found', 'This is not the tsc command you are looking for'),
+    ("[!] (plugin typescript) RollupError: @rollup/plugin-typescript TS2307: Cannot find module './utils' or its "
+     "corresponding type declarations.",
+     'module_not_found', "[!] (plugin typescript) RollupError: @rollup/plugin-typescript TS2307: Cannot find module "
+     "'<MODULE>' or its corresponding type declarations."),
     # Next.js: the type check's `Type error:` and verdict, TypeScript packages missing
     ("./app/blog/[slug]/page.tsx:14:3\nType error: Type '{ params: { slug: string; }; }' does not satisfy the "
      "constraint 'PageProps'.",
@@ -290,6 +306,13 @@ NOT_ERRORS = [
     '   Linting and checking validity of types ...',
     ' ✓ Linting and checking validity of types',
     '   Skipping validation of types',
+    "(!) [plugin typescript] src/a.ts (3:7): @rollup/plugin-typescript TS6133: 'x' is declared but its value is "
+    "never read.",
+    "(!) Plugin typescript: @rollup/plugin-typescript TS2307: Cannot find module './b' or its corresponding type "
+    "declarations.",
+    'DTS Build start',
+    'DTS ⚡️ Build success in 1203ms',
+    '[TypeScript] No errors',
     '> vue-tsc --noEmit && vite build',
     '> tsc -b && vite build',
     '> nuxi typecheck',
@@ -326,6 +349,9 @@ def test_the_diagnostics_rank_above_the_tools_summaries() -> None:
     table = ["Found 2 errors in 2 files.", "", "Errors  Files", "     1  src/a.ts:3",
              "     1  src/b.ts:9", "src/c.ts(1,1): error TS1005: ';' expected."]
     assert primary_line_and_code(table) == (6, "typescript_error")
+    tsup = ["src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", "",
+            "Error: error occurred in dts build", "    at Worker.<anonymous> (/app/node_modules/tsup/dist/index.js:1:2)"]
+    assert primary_line_and_code(tsup) == (1, "typescript_error")
 
 
 def test_a_fork_ts_checker_warning_header_is_no_error() -> None:

@@ -53,6 +53,10 @@ DETECTOR = Detector("typescript", "tsc", (
     # `- hint ...` never fail the check (tsc's messages in them would otherwise match below)
     rule("volar-check-warning", "typescript_error", r"^\S{1,300}?:\d+:\d+ - (?:warning|hint) " + VOLAR_SOURCE,
          *(f"{sev} {src}(" for sev in ("warning", "hint") for src in VOLAR_SOURCES), priority=110, ignore=True),
+    # Rollup's `(!)` warnings from @rollup/plugin-typescript (`(!) [plugin typescript] a.ts (3:7): ... TS6133: ...`,
+    # Rollup 2's `(!) Plugin typescript: ...`): the build goes on; its errors come as `[!] (plugin typescript) ...`
+    rule("rollup-typescript-warning", "typescript_error", r"^\(!\) (?:\[plugin typescript\]|Plugin typescript:) ",
+         "plugin typescript]", "plugin typescript:", priority=110, ignore=True),
     rule("tsc-error", "typescript_error", r"\berror TS\d+:|^Type error: |\(ts\)$| - error " + VOLAR_SOURCE,
          "error ts", "type error", "(ts)", *(f"error {src}(" for src in VOLAR_SOURCES),
          priority=100, masks=TS_MASKS),
@@ -119,12 +123,24 @@ DETECTOR = Detector("typescript", "tsc", (
     # vue-tsc patching a TypeScript it does not support (@volar/typescript's runTsc: `Search string not found:`)
     rule("vue-tsc-unsupported-typescript", "typescript_error", r"\bSearch string not found: \"", "search string not found",
          priority=95, tool="vue-tsc", masks=(mask(r"(Search string not found: )\".*\"", r'\1"<PATTERN>"'),)),
+    # tsup's declaration build (src/index.ts, src/rollup.ts, src/tsc.ts): `DTS Build error` and the thrown `Error: error
+    # occurred in dts build` after tsc's diagnostics; vite-plugin-checker's summary `[TypeScript] Found 3 error(s)`
+    rule("dts-build-error", "typescript_error",
+         r"^(?:\[\w+\] )?(?:DTS|TSC) Build (?:error|failed)$|\berror occurred in dts build\b"
+         r"|^\[(?:TypeScript|vue-tsc|VueTsc|VLS)\] Found [1-9]\d* error",
+         "dts build", "tsc build", "typescript] found", "vue-tsc] found", "vuetsc] found", "vls] found",
+         priority=95, rank=RANK_TOOL_SUMMARY),
+    # `npx tsc` without TypeScript installed runs the npm package `tsc`, a placeholder that says so
+    rule("tsc-placeholder-package", "command_not_found", r"\bThis is not the tsc command you are looking for\b",
+         "not the tsc command", priority=95, tool="tsc"),
     # a type-check command whose TypeScript packages are not installed: Next.js' verifyTypeScriptSetup,
-    # `astro check` without @astrojs/check
+    # `astro check` without @astrojs/check, tsup's dts build without typescript
     rule("typecheck-packages-missing", "module_not_found",
          r"\btrying to use TypeScript but do not have the required package\(s\) installed"
-         r"|\bThe `@astrojs/check` and `typescript` packages are required for this command",
-         "trying to use typescript", "packages are required for this command", priority=95),
+         r"|\bThe `@astrojs/check` and `typescript` packages are required for this command"
+         r"|^(?:DTS|TSC) You need to install \"typescript\" in your project",
+         "trying to use typescript", "packages are required for this command", "you need to install \"typescript\"",
+         priority=95),
     # svelte-check's summary names its errors before its warnings (`found 3 errors and 1 warning`): above the
     # warning-first rule, which reads `warning` as the first severity word (`errors` is not `error`)
     rule("svelte-check-summary", "typescript_error", r"svelte-check found [1-9]\d* errors?\b", "svelte-check found",
