@@ -183,7 +183,7 @@ _STRUCTURAL = r"""
 |(?P<shortsha>\b(?=[0-9a-f]{0,11}[a-f])(?=[0-9a-f]{0,11}\d)[0-9a-f]{7,12}\b)
 |(?P<errno>\berrno\s+-?\d+)
 |(?P<linecol>(?:(?<=[Ll]ine\ )|(?<=\s)|^)\d{1,6}:\d{1,5}(?=:?\s|$))
-|(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\])
+|(?P<keep>\bcurl:\s\(\d+\)|\[code:\s\d+\]|\bts\(\d{4,5}\))
 |(?P<exit>(?i:\b(?:exit(?:ed)?(?:\s+with)?(?:\s+error)?(?:\s+code|\s+status)?|error\s+code|with\s+code
     |status\s+code|code))(?P<esep>:?\s*\(?)(?P<enum>-?\d+)(?!\w|\.\w))
 |(?P<isodate>\b\d{4}-\d\d-\d\d(?:[T_ ]\d\d[:_]\d\d[:_]\d\d(?:[._]\d+)?Z?)?\b)
