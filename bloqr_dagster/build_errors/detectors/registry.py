@@ -17,6 +17,7 @@ from bloqr_dagster.build_errors.detectors.rules import (
     generic,
     git,
     lint,
+    linters,
     network,
     node,
     npm,
@@ -35,5 +36,5 @@ from bloqr_dagster.build_errors.detectors.rules import (
 # Order matters only between rules of equal priority matching the same line: earlier wins.
 DETECTORS: tuple[Detector, ...] = tuple(m.DETECTOR for m in (
     generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node, docker,
-    ssg, frameworks, lint, shell, ci, platform, phrases, general,
+    ssg, frameworks, lint, linters, shell, ci, platform, phrases, general,
 ))

@@ -1,0 +1,103 @@
+"""Linters and type checkers of other languages that fail a CI step, from their own message formats: Python's
+type checkers (mypy's `file:line: error: message  [code]`, pyright's `file:line:col - error: message (rule)` and its
+count line) and ruff's full output format; RuboCop's offenses and its summary; golangci-lint's run errors and
+summary; hadolint's and ShellCheck's findings; commitlint's report.
+
+A type checker's errors are `typescript_error` (TAXONOMY: type-check failures), whatever the language."""
+
+from __future__ import annotations
+
+import re
+
+from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
+
+# mypy and pyright quote names, types, modules and files with double quotes: `Name "x" is not defined`, `has type
+# "str"`, `module named "x"`, `(also at "a/b.py")`; the word before a quoted value says which it is
+_PY_QUOTE = re.compile(r'"[^"\n]{0,300}"')
+_BEFORE_TYPE = re.compile(r"(?:\btypes?|\bexpected|\bgot|\bclass|\bItem|\bof|\bis) $")
+_BEFORE_MODULE = re.compile(r"(?:\bfor|\bmodule|\bnamed|\bImport|\bimport|\bModule|\bpackage) $")
+
+
+def _py_quoted_value(m: re.Match[str]) -> str:
+    before = m.string[max(0, m.start() - 12):m.start()]
+    value = m.group()[1:-1]
+    if "/" in value or value.endswith((".py", ".pyi", ".toml", ".ini", ".cfg")):
+        return '"<FILE>"'
+    if _BEFORE_TYPE.search(before):
+        return '"<TYPE>"'
+    return '"<MODULE>"' if _BEFORE_MODULE.search(before) else '"<IDENTIFIER>"'
+
+
+def _py_location(m: re.Match[str]) -> str:
+    """`<FILE>`, `<FILE>:<LINE>` or `<FILE>:<LINE>:<COL>`, as the location has a line and a column."""
+    return "<FILE>" + ("", ":<LINE>", ":<LINE>:<COL>")[min(m.group().count(":"), 2)]
+
+
+_PY_QUOTED = mask(r'"[^"\n]{0,300}"', _py_quoted_value)
+# a type checker that cannot resolve an import: TAXONOMY's module_not_found, as tsc's TS2307
+_PY_UNRESOLVED_IMPORT = (r'(?:Import "[^"\n]{1,300}" could not be resolved|Cannot find implementation or library stub'
+                         r" for module named )")
+_COP_DEPARTMENTS = ("Style", "Layout", "Lint", "Metrics", "Naming", "Security", "Bundler", "Gemspec", "Migration",
+                    "Rails", "RSpec", "Performance", "Minitest", "Capybara", "FactoryBot", "Sorbet", "Gitlab")
+
+DETECTOR = Detector("linters", "linters", (
+    # mypy (python/mypy `mypy/errors.py`): `src/a.py:12: error: Incompatible types in assignment (...)  [assignment]`,
+    # with a column under --show-column-numbers, or none for a file-level error (`a.py: error: Duplicate module
+    # named "x"`); its `note:` lines and `Success: no issues found` are not errors
+    rule("mypy-error", "typescript_error", r"^[^\s:]{1,300}\.pyi?(?::\d{1,7}){0,2}: error: \S", "error: ",
+         priority=90, tool="mypy",
+         masks=(mask(r"^[^\s:]+\.pyi?(?::\d+){0,2}(?=: error: )", _py_location), _PY_QUOTED)),
+    rule("python-typecheck-import", "module_not_found",
+         rf"^[^\s:]{{1,300}}\.pyi?(?::\d{{1,7}}){{0,2}}(?::| -) error: {_PY_UNRESOLVED_IMPORT}", "error: ", priority=95,
+         tool="mypy", masks=(mask(r"^[^\s:]+\.pyi?(?::\d+){0,2}(?=(?::| -) error: )", _py_location), _PY_QUOTED)),
+    # pyright (microsoft/pyright `packages/pyright-internal/src/pyright.ts`): `  /a/b.py:12:5 - error: msg (rule)`
+    # and the closing count `3 errors, 1 warning, 0 informations` (0 errors: it passed)
+    rule("pyright-error", "typescript_error",
+         r"^[^\s:]{1,300}\.pyi?:\d{1,7}:\d{1,7} - error: \S|^[1-9]\d* errors?, \d+ warnings?, \d+ informations? *$",
+         "py:", "pyi:", "information", priority=90, tool="pyright",
+         masks=(mask(r"^[^\s:]+\.pyi?:\d+:\d+(?= - )", "<FILE>:<LINE>:<COL>"), _PY_QUOTED)),
+    # ruff's `full` output format (astral-sh/ruff, the default since 0.12): a violation's header `F401 [*] `os`
+    # imported but unused` (fixable ones carry `[*]`) and its location line ` --> src/a.py:1:8`
+    rule("ruff-full", "lint_error",
+         r"^[A-Z]{1,5}\d{2,4} \[\*\] \S|^--> [^\s:]{1,300}\.pyi?:\d{1,7}:\d{1,7}$"
+         r"|^Found [1-9]\d* errors? \(\d+ fixed, \d+ remaining\)\.$", "[*]", "py:", "pyi:", "remaining)", priority=85,
+         tool="ruff", rank=40,
+         masks=(mask(r"`[^`\n]*`", "`<IDENTIFIER>`"), mask(r"^--> \S+", "--> <FILE>:<LINE>:<COL>"))),
+    # RuboCop (rubocop/rubocop `lib/rubocop/formatter/`): an offense `app/a.rb:3:5: C: [Correctable]
+    # Style/StringLiterals: message` (every severity fails by default) and the summary with offenses
+    rule("rubocop-offense", "lint_error",
+         rf"^[^\s:]{{1,300}}:\d{{1,7}}:\d{{1,7}}: [CWEFR]: (?:\[(?:Correctable|Corrected|Todo)\] )?"
+         rf"(?:{'|'.join(_COP_DEPARTMENTS)})/\w+: \S"
+         r"|^\d+ files? inspected, [1-9]\d* offenses? detected",
+         *(f"{d.lower()}/" for d in _COP_DEPARTMENTS), "inspected", priority=90, tool="rubocop",
+         masks=(mask(r"^[^\s:]+:\d+:\d+:", "<FILE>:<LINE>:<COL>:"), mask(r"`[^`\n]*`", "`<IDENTIFIER>`"))),
+    # golangci-lint (golangci/golangci-lint): its run errors (v1's `level=error msg="Running error: x"`, v2's
+    # `Error: can't load config: x`, `Error: unknown linters: 'x'`) and v2's count `3 issues:`
+    rule("golangci-lint-run", "lint_error",
+         r"^(?:level=error msg=\"|Error: )(?:Running error: |can't load config: |unknown linters?: |\[linters_context\] )"
+         r"|^[1-9]\d* issues?:$",
+         "running error", "can't load config", "unknown linter", "linters_context", "issue", priority=100,
+         tool="golangci-lint", masks=(mask(r"(unknown linters?: )'[^']*'", r"\1'<NAME>'"),)),
+    # hadolint (hadolint/hadolint, default failure threshold `info`): `Dockerfile:3 DL3008 warning: message`,
+    # ShellCheck findings in RUN lines as `SC2086 info:`; `style:` findings do not fail the run. Above the
+    # warning-first noise rule: hadolint's warnings fail the step.
+    rule("hadolint-finding", "lint_error", r"^[^\s:]{1,300}:\d{1,7} (?:DL3|DL4|SC1|SC2|SC3)\d{3} (?:error|warning|info): \S",
+         "dl3", "dl4", "sc1", "sc2", "sc3", priority=160, tool="hadolint",
+         masks=(mask(r"^[^\s:]+:\d+", "<FILE>:<LINE>"), mask(r"`[^`\n]*`", "`<IDENTIFIER>`"))),
+    # ShellCheck (koalaman/shellcheck, fails on any finding by default): gcc format `a.sh:12:6: note: msg [SC2086]`
+    # and the tty format's marker line `  ^-- SC2086 (info): msg`
+    rule("shellcheck-finding", "lint_error",
+         r"^[^\s:]{1,300}:\d{1,7}:\d{1,7}: (?:error|warning|note|info|style): \S[^\n]{0,500}? \[(?:SC1|SC2|SC3)\d{3}\]$"
+         r"|^\^-*+\^? (?:SC1|SC2|SC3)\d{3} \((?:error|warning|info|style)\): \S",
+         "sc1", "sc2", "sc3", priority=160, tool="shellcheck",
+         masks=(mask(r"^[^\s:]+:\d+:\d+:", "<FILE>:<LINE>:<COL>:"), mask(r"^\^-*+\^?", "^--"),
+                mask(r"`[^`\n]*`", "`<IDENTIFIER>`"))),
+    # commitlint (conventional-changelog/commitlint `@commitlint/format`): `✖   subject may not be empty
+    # [subject-empty]` and `✖   found 2 problems, 0 warnings`; its `⚠` lines are warnings
+    rule("commitlint-problem", "lint_error",
+         r"^✖ {1,4}+\S[^\n]{0,500}? \[(?:body|footer|header|references|scope|subject|type)-[a-z-]+\]$"
+         r"|^✖ {1,4}+\S[^\n]{0,500}? \[(?:signed-off-by|trailer-exists)\]$|^✖ {1,4}+found [1-9]\d* problems?, \d+ warnings?$",
+         "body-", "footer-", "header-", "references-", "scope-", "subject-", "type-", "signed-off-by", "trailer-exists",
+         "found", priority=120, tool="commitlint"),
+))
