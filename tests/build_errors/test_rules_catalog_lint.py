@@ -178,6 +178,30 @@ CASES = [
      'lint_error', '<FILE>:<LINE>:<COL>: warning: Quote this to prevent word splitting. [SC2046]'),
     ('       ^----^ SC2034 (warning): BUILD_DIR appears unused. Verify use (or export if used externally).',
      'lint_error', '^-- SC2034 (warning): BUILD_DIR appears unused. Verify use (or export if used externally).'),
+    # black, isort
+    ('error: cannot format api/handlers.py: Cannot parse for target version Python 3.12: 41:8:     return {**',
+     'lint_error', 'error: cannot format <FILE>: Cannot parse for target version Python <VERSION>: <LINE>:<COL>: '
+     '<SOURCE>'),
+    ('ERROR: /srv/app/api/handlers.py Imports are incorrectly sorted and/or formatted.',
+     'lint_error', 'ERROR: <FILE> Imports are incorrectly sorted and/or formatted.'),
+    # yamllint (standard and parsable formats)
+    ('  14:81     error    line too long (97 > 80 characters)  (line-length)',
+     'lint_error', '<LINE>:<COL> error line too long (<N> > <N> characters)  (line-length)'),
+    ('deploy/values.yaml:7:3: [error] duplication of key "image" in mapping (key-duplicates)',
+     'lint_error', '<FILE>:<LINE>:<COL>: [error] duplication of key "image" in mapping (key-duplicates)'),
+    # actionlint
+    ('.github/workflows/release.yml:31:15: label "ubuntu-20.4" is unknown. available labels are "ubuntu-latest", '
+     '"ubuntu-24.04" [runner-label]',
+     'lint_error', '<FILE>:<LINE>:<COL>: label "<IDENTIFIER>" is unknown. available labels are "<IDENTIFIER>", '
+     '"<IDENTIFIER>" [runner-label]'),
+    # CSpell
+    ('docs/guide/setup.md:88:14 - Unknown word (Kubernets)',
+     'lint_error', '<FILE>:<LINE>:<COL> - Unknown word (<WORD>)'),
+    ('CSpell: Files checked: 64, Issues found: 5 in 3 files.',
+     'lint_error', 'CSpell: Files checked: <N>, Issues found: <N> in <N> files.'),
+    # oxlint
+    ('Found 2 warnings and 4 errors.',
+     'lint_error', 'Found <N> warnings and <N> errors.'),
     # commitlint
     ('✖   header must not be longer than 72 characters, current length is 91 [header-max-length]',
      'lint_error', '✖ header must not be longer than <N> characters, current length is <N> [header-max-length]'),
@@ -236,6 +260,13 @@ NEGATIVES = [
     "0 issues.",
     "level=warning msg=\"[runner] The linter 'deadcode' is deprecated (since v1.49.0) due to: The owner seems to have "
     "abandoned the linter. Replaced by unused.\"",
+    # black, yamllint, CSpell, oxlint
+    "All done! ✨ 🍰 ✨",
+    "12 files would be left unchanged.",
+    '  1:1       warning  missing document start "---"  (document-start)',
+    "CSpell: Files checked: 64, Issues found: 0 in 0 files.",
+    "Found 3 warnings and 0 errors.",
+    "Finished in 31ms on 57 files with 101 rules using 4 threads.",
     # hadolint, ShellCheck, commitlint
     "Dockerfile:1 DL3007 style: Using latest is prone to errors if the image will ever update.",
     "In scripts/release.sh line 40:",
