@@ -166,6 +166,10 @@ CASES = [
      "linters"),
     ('7 issues:',
      'lint_error', '<N> issues:'),
+    ("Error: can't load config: the Go language version (go1.22) used to build golangci-lint is lower than the "
+     "targeted Go version (1.23.4)",
+     'lint_error', "Error: can't load config: the Go language version (<VERSION>) used to build golangci-lint is lower "
+     "than the targeted Go version (<VERSION>)"),
     # hadolint
     ('Dockerfile:14 DL3018 warning: Pin versions in apk add. Instead of `apk add <package>` use `apk add '
      '<package>=<version>`',

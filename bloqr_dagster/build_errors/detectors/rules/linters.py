@@ -50,9 +50,12 @@ _ACTIONLINT_RULES = ("action", "credentials", "deprecated-commands", "env-var", 
 
 DETECTOR = Detector("linters", "linters", (
     # mypy (python/mypy `mypy/errors.py`): `src/a.py:12: error: Incompatible types in assignment (...)  [assignment]`,
-    # with a column under --show-column-numbers, or none for a file-level error (`a.py: error: Duplicate module
-    # named "x"`); its `note:` lines and `Success: no issues found` are not errors
-    rule("mypy-error", "typescript_error", r"^[^\s:]{1,300}\.pyi?(?::\d{1,7}){0,2}: error: \S", "error: ",
+    # with a column under --show-column-numbers; without a line only its file-level errors (`a.py: error: Duplicate
+    # module named "x"`), not argparse's `manage.py: error: unrecognized arguments`; its `note:` lines and
+    # `Success: no issues found` are not errors
+    rule("mypy-error", "typescript_error", r"^[^\s:]{1,300}\.pyi?(?::\d{1,7}){1,2}: error: \S"
+         r"|^[^\s:]{1,300}\.pyi?: error: (?:Duplicate module named|Source file found twice|\S+ is not a valid Python package)",
+         "error: ",
          priority=90, tool="mypy",
          masks=(mask(r"^[^\s:]+\.pyi?(?::\d+){0,2}(?=: error: )", _py_location), _PY_QUOTED)),
     rule("python-typecheck-import", "module_not_found",
@@ -80,12 +83,14 @@ DETECTOR = Detector("linters", "linters", (
          *(f"{d.lower()}/" for d in _COP_DEPARTMENTS), "inspected", priority=90, tool="rubocop",
          masks=(_FILE_LINE_COL, _BACKTICKED)),
     # golangci-lint (golangci/golangci-lint): its run errors (v1's `level=error msg="Running error: x"`, v2's
-    # `Error: can't load config: x`, `Error: unknown linters: 'x'`) and v2's count `3 issues:`
+    # `Error: unknown linters: 'x'` and a config targeting a newer Go than it was built with; not any program's
+    # `Error: can't load config`) and v2's count `3 issues:`
     rule("golangci-lint-run", "lint_error",
-         r"^(?:level=error msg=\"|Error: )(?:Running error: |can't load config: |unknown linters?: |\[linters_context\] )"
+         r"^level=error msg=\"(?:Running error: |\[linters_context\] |can't load config: )"
+         r"|^Error: (?:unknown linters?: '|can't load config: the Go language version \()"
          r"|^[1-9]\d* issues?:$",
          "running error", "can't load config", "unknown linter", "linters_context", "issue", priority=100,
-         tool="golangci-lint", masks=(mask(r"(unknown linters?: )'[^']*'", r"\1'<NAME>'"),)),
+         tool="golangci-lint", masks=(mask(r"(unknown linters?: )'[^']*'", r"\1'<NAME>'"), mask(r"\(go\d[\d.]*\)", "(<VERSION>)"))),
     # hadolint (hadolint/hadolint, default failure threshold `info`): `Dockerfile:3 DL3008 warning: message`,
     # ShellCheck findings in RUN lines as `SC2086 info:`; `style:` findings do not fail the run. Above the
     # warning-first noise rule: hadolint's warnings fail the step.
