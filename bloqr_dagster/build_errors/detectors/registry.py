@@ -18,6 +18,7 @@ from bloqr_dagster.build_errors.detectors.rules import (
     generic,
     git,
     lint,
+    linters,
     network,
     node,
     npm,
@@ -36,5 +37,5 @@ from bloqr_dagster.build_errors.detectors.rules import (
 # Order matters only between rules of equal priority matching the same line: earlier wins.
 DETECTORS: tuple[Detector, ...] = tuple(m.DETECTOR for m in (
     generic, npm, pnpm, yarn, bun, python, ruby, git, network, typescript, esbuild, wrangler, node, docker,
-    ssg, frameworks, bundlers, lint, shell, ci, platform, phrases, general,
+    ssg, frameworks, bundlers, lint, linters, shell, ci, platform, phrases, general,
 ))

@@ -59,7 +59,8 @@ DETECTOR = Detector("eslint", "eslint", (
          r"(?: \(with disabled globs\))? were found|^You are linting \"|^(?:Error: )?All files matched by '"
          r"|A config object (?:is using|has) (?:the|a) \"\w+\" key|ESLint found too many warnings \(maximum: \d+\)"
          r"|ESLint configuration in \S[^\n]{0,300}? is invalid|Configuration for rule \"[^\"]{1,100}\" is invalid"
-         r"|Could not find \"[^\"]{1,100}\" in plugin \"|^(?:Error: )?Key \"(?:rules|plugins|languageOptions|extends"
+         r"|Could not find \"[^\"]{1,100}\" in plugin \"|^(?:(?:Type|Config)?Error: )?(?:Config (?:\"[^\"\n]{1,200}\"|\(unnamed\)): )?"
+         r"Key \"(?:rules|plugins|languageOptions|extends"
          r"|settings|files|ignores|parserOptions|processor|linterOptions)\": |ESLint must be installed"
          r"|Environment key \"[^\"]{1,100}\" is unknown",
          "eslint couldn't", "no files matching", "you are linting", "all files matched by", "a config object",
@@ -68,7 +69,8 @@ DETECTOR = Detector("eslint", "eslint", (
          masks=(mask(r'((?:config|plugin|pattern|linting|glob pattern|in plugin|find) )"[^"]*"', r'\1"<NAME>"'),
                 mask(r"((?:matching|matched by) )'[^']*'", r"\1'<NAME>'"), mask(r'(rule )"[^"]*"', r'\1"<RULE>"'),
                 mask(r'(Could not find )"[^"]*"', r'\1"<RULE>"'), mask(r"(ESLint configuration in )\S+", r"\1<FILE>"),
-                mask(r'(Key "(?:rules|plugins)": Key |Environment key )"[^"]*"', r'\1"<NAME>"'))),
+                mask(r'(Key "(?:rules|plugins)": Key |Environment key |^(?:\w*Error: )?Config )"[^"]*"', r'\1"<NAME>"'),
+                mask(r'(Rule )"[^"]*"( was removed and replaced by )"[^"]*"', r'\1"<RULE>"\2"<RULE>"'))),
     # Prettier's `--check` verdict (printed at warn level, but it fails the command) and its errors
     rule("prettier-check", "lint_error",
          r"^(?:\[warn\] +)?Code style issues (?:were )?found in (?:\d+ files|the above file)"
@@ -115,6 +117,72 @@ DETECTOR = Detector("eslint", "eslint", (
          "go:", priority=88, tool="golangci-lint",
          masks=(mask(r"^\S+?\.go:\d+(?::\d+)?:", "<FILE>:<LINE>:<COL>:"), mask(r"`[^`]*`", "`<IDENTIFIER>`"),
                 mask(r'"[^"]*"', '"<IDENTIFIER>"'))),
+    # More of ESLint's catalogue (eslint/eslint `messages/*.js`, `lib/config/config.js`, `lib/cli.js`, and the
+    # option parser's `Invalid option '--x' - perhaps you meant '-y'?`): a rule whose plugin the config lacks, rules
+    # of another language, a malformed config specifier, a function in a config to serialise, a plugin defined twice,
+    # jiti for TypeScript configs, stale suppressions, and options ESLint 9 removed (`Invalid Options:` then bullets)
+    rule("eslint-catalogue", "lint_error",
+         r"^A configuration object specifies rule \"[^\"\n]{1,200}\", but could not find plugin \""
+         r"|^The following rules do not support the language \"|^\"[^\"\n]{1,200}\" is invalid syntax for a config specifier\."
+         r"|^The requested operation requires ESLint to serialize configuration data|^(?:TypeError: )?Cannot redefine plugin \""
+         r"|^(?:Error: )?(?:The 'jiti' library is required for loading TypeScript configuration files"
+         r"|You are using an outdated version of the 'jiti' library)"
+         r"|^There are suppressions left that do not occur anymore\.|^(?:Error: )?Invalid option '--[\w-]{1,60}' - perhaps you meant '"
+         r"|^Invalid Options:$|^- Unknown options?: [\w-]|^- '[\w-]{1,60}' has been removed\.",
+         "configuration object specifies rule", "do not support the language", "invalid syntax for a config specifier",
+         "requires eslint to serialize", "redefine plugin", "jiti", "suppressions left", "invalid option",
+         "unknown option", "has been removed", priority=110, tool="eslint",
+         masks=(mask(r'(specifies rule )"[^"]*"', r'\1"<RULE>"'),
+                mask(r'((?:find plugin|redefine plugin|the language) )"[^"]*"', r'\1"<NAME>"'),
+                mask(r'^"[^"]*"(?= is invalid syntax)', '"<NAME>"'))),
+    # ESLint's checkstyle formatter (`<error line="3" column="10" severity="error" message="..." source="eslint.rules.x"`)
+    # and the visualstudio one (`a.js(3,10): error no-undef : message`)
+    rule("eslint-checkstyle-visualstudio", "lint_error",
+         r'^<error line="\d+" column="\d+" severity="error" message="[^"\n]{0,1000}"'
+         r"|^[^\s(]{1,300}\(\d+,\d+\): error (?:@[\w-]+/)?[\w-]+(?:/[\w-]+)* : \S",
+         'severity="error"', "error", priority=90, tool="eslint",
+         masks=(mask(r'line="\d+" column="\d+"', 'line="<LINE>" column="<COL>"'), mask(r"&apos;.*?&apos;", "&apos;<IDENTIFIER>&apos;"),
+                mask(r"&quot;.*?&quot;", "&quot;<IDENTIFIER>&quot;"), mask(r"^[^\s(]+\(\d+,\d+\)", "<FILE>(<LINE>,<COL>)"),
+                mask(r"'[^'\n]*'", "'<IDENTIFIER>'"))),
+    # stylelint's own errors (stylelint/stylelint `lib/getConfigForFile.mjs`, `lib/utils/getModulePath.mjs`,
+    # `lib/utils/errors.mjs`, the string formatter's `Invalid Option: ` lines) and a warning row printed without a
+    # position (`✖  Unexpected unknown at-rule "@x"  at-rule-no-unknown`)
+    rule("stylelint-catalogue", "lint_error",
+         r"^(?:Error: )?No configuration provided(?: for \S|$)"
+         r"|^(?:Error: )?Could not find \"[^\"\n]{1,200}\"\. Do you need (?:to install the package or use )?the \"configBasedir\""
+         r"|^(?:Error: )?All input files were ignored because of the ignore pattern|^Invalid Option: \S"
+         rf"|^✖ {{2,}}+\S(?:.*?\S)?\s{{2,}}+{RULE_ID}$",
+         "no configuration provided", "configbasedir", "all input files were ignored", "invalid option", "✖",
+         priority=120, tool="stylelint",
+         masks=(mask(r'(Could not find )"[^"]*"', r'\1"<PACKAGE>"'),
+                mask(r'(for rule )"[^"]*"', r'\1"<RULE>"'), mask(r'^(✖.*?)"[^"]*"', r'\1"<SELECTOR>"'))),
+    # Prettier's CLI (prettier/prettier `src/cli/`): a file it cannot parse (`[error] a.ts: SyntaxError: x (3:5)`,
+    # a syntax error found by the format check, a lint failure like ESLint's `Parsing error:`), the check's
+    # verdict when a file failed, invalid configuration, an unknown parser, patterns matching nothing
+    rule("prettier-errors", "lint_error",
+         r"^\[error\] [^\s:]{1,300}\.\w{1,12}: (?:SyntaxError|TypeError|Error|UndefinedParserError|ConfigError): \S"
+         r"|^(?:\[error\] )?Error occurred when checking code style in (?:\d+ files|the above file)"
+         r"|^\[error\] Invalid configuration(?: for file \"[^\"\n]{1,300}\")?:|^\[error\] Couldn't resolve parser \""
+         r"|^\[error\] (?:No matching files\. Patterns: |Unable to (?:resolve file|expand directory|expand glob pattern)"
+         r"|Explicitly specified (?:file was ignored due to negative glob patterns|pattern \"))",
+         "syntaxerror", "typeerror", "error: ", "undefinedparsererror", "configerror", "error occurred when checking",
+         "invalid configuration", "resolve parser", "no matching files", "unable to", "explicitly specified",
+         priority=120, tool="prettier",
+         masks=(mask(r"^\[error\] [^\s:]+:", "[error] <FILE>:"), mask(r"(in )\d+( files)", r"\1<N>\2"),
+                mask(r'(for file )"[^"]*"', r'\1"<FILE>"'), mask(r'(parser |pattern )"[^"]*"', r'\1"<NAME>"'), mask(r"(Patterns: ).*", r"\1<PATTERN>"),
+                mask(r'((?:file|directory|glob pattern): )"[^"]*"', r'\1"<PATTERN>"'))),
+    # Biome (biomejs/biome `crates/biome_cli/src/diagnostics.rs`, `biome_deserialize`): a configuration, parse or
+    # suppression diagnostic's header (`biome.json:3:5 deserialize ━━━`), no file processed, an unknown config key
+    rule("biome-catalogue", "lint_error",
+         r"^\S{1,300}? (?:parse|deserialize|configuration|suppressions/\w+|syntax/\w+/\w+|plugin|files/\w+|flags/\w+"
+         r"|args/\w+|internalError/\w+)(?: +[A-Z]+)*+ +━━━"
+         r"|^(?:[×✖] )?No files were processed in the specified paths\.|^[×✖] Found an unknown key `[^`\n]{1,100}`",
+         "━━━", "no files were processed", "found an unknown key", priority=95, tool="biome",
+         masks=(mask(r"^\S{1,300}? (?=(?:parse|deserialize|configuration|suppressions/|syntax/|plugin|files/|flags/|args/"
+                     r"|internalError/))", "<FILE> "), mask(r"━+", "━━━"), mask(r"(unknown key )`[^`]*`", r"\1`<NAME>`"))),
+    # markdownlint-cli2's closing line (`Summary: 3 issues in 2 files`; `Summary: 3 error(s)` before v0.14)
+    rule("markdownlint-summary", "lint_error", r"^Summary: [1-9]\d* (?:error\(s\)|issues? in \d+ files?)$", "summary: ",
+         priority=90, tool="markdownlint"),
     rule("eslint-no-errors", "not_an_error", r"✖ \d+ problems? \(0 errors?", "problem", priority=150, ignore=True),
     rule("eslint-crash", "lint_error", r"^Oops! Something went wrong! :\(", "oops! something went wrong", priority=60),
     rule("eslint-summary", "lint_error", r"✖ \d+ problems? \([1-9]\d* errors?|ESLint: .*(?:[Ee]rror|[Ff]ailed)",
