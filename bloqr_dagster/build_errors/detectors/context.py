@@ -95,9 +95,21 @@ KEYWORDS = (
     "installing project dependencies", "installing tools", "installing npm", "running \"", "installing dependencies",
     "executing user", "build.command", "running build", "executing \"step_script\"", "## starting", "deploying",
     "deploy site", "==> ", "run ", "running command", "executing command", "step ", "⛅", "building for production",
-    "▲ next.js", "hugo v", "gatsby ", "> ",  # `> ` also finds npm's script headers (`> pkg@1.0.0 build`)
-    *(f"{echo} {program}" for echo in "$+" for program in sorted(KNOWN_TOOLS | PACKAGE_MANAGERS | _RUNNERS)),
+    "▲ next.js", "hugo v", "gatsby ",
+    *(f"{echo} {program}" for echo in "$+>" for program in sorted(KNOWN_TOOLS | PACKAGE_MANAGERS | _RUNNERS)),
 )
+
+# npm's and pnpm's header of a script they run (`> pkg@1.0.0 build`) names no program, so no keyword finds it;
+# a `> ` keyword would also find every `->` arrow. Searched on its own (its literal head makes that a fast
+# scan; joined to the keyword trie it would slow every position of the scan), over the lowered log.
+SCRIPT_HEADER_RE = re.compile(r"> (?:@[\w.-]+/)?[\w.-]+@\d")
+_HEADER_LINE = re.compile(r"> (?:@[\w.-]+/)?[\w.-]+@\d\S* +(\S+)")
+
+
+def script_header_marker(clean: str) -> Marker | None:
+    """The marker of a cleaned line SCRIPT_HEADER_RE found, without the general marker's regexes."""
+    m = _HEADER_LINE.match(clean)
+    return Marker(script_stage(m.group(1)), "", True) if m is not None else None
 
 _STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STAGE_LINES)))
 

@@ -246,9 +246,16 @@ class _LineCache:
             # One prefilter pass over the unknown lines together, as over a log of just those lines.
             joined = "\n".join([lines[i] for i in unknown]).lower()
             record = self.rules.record
-            for k in candidate_lines(joined, self.rules.prefilter):
+            found = candidate_lines(joined, self.rules.prefilter)
+            for k in found:
                 i = unknown[k]
                 decisions[i] = record(lines[i])
+            if "> " in joined:
+                # npm's script headers, which no keyword finds (context.SCRIPT_HEADER_RE): with no keyword no rule
+                # can claim one, so what it says is its marker alone
+                for k in set(candidate_lines(joined, context.SCRIPT_HEADER_RE)).difference(found):
+                    i = unknown[k]
+                    decisions[i] = context.script_header_marker(message(lines[i])) or False
         young.update({line: decisions[i] for i in missing if len(line := lines[i]) <= _LINE_CACHE_MAX_CHARS})
         if len(young) >= self.generation:
             self.old = young

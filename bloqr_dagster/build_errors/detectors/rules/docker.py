@@ -89,7 +89,8 @@ DETECTOR = Detector("docker", "docker", (
     rule("docker-stack-deploy", "deploy_command_failed",
          r"^this node is not a swarm manager\. Use \"docker swarm init\"|\bservice \S{1,100}: undefined (?:secret|network"
          r"|volume|config) \"[^\"]{1,200}\"|\bfailed to (?:create|update) (?:service|secret|config) \S{1,200}: ",
-         "swarm manager", "undefined", "failed to create", "failed to update", priority=80, tool="docker",
+         "swarm manager", "undefined secret", "undefined network", "undefined volume", "undefined config",
+         "failed to create", "failed to update", priority=80, tool="docker",
          masks=(mask(r"\b(service )\S+(: undefined (\w+) )\"[^\"]*\"",
                      lambda m: f'{m[1]}<SERVICE>{m[2]}"<{m[3].upper()}>"'),
                 mask(r"(failed to (?:create|update) \w+ )\S+(?=: )", r"\1<NAME>"))),

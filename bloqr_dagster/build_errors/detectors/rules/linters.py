@@ -88,8 +88,8 @@ DETECTOR = Detector("linters", "linters", (
     rule("golangci-lint-run", "lint_error",
          r"^level=error msg=\"(?:Running error: |\[linters_context\] |can't load config: )"
          r"|^Error: (?:unknown linters?: '|can't load config: the Go language version \()"
-         r"|^[1-9]\d* issues?:$",
-         "running error", "can't load config", "unknown linter", "linters_context", "issue", priority=100,
+         r"|^[1-9]\d* (?:issue|issues):$",
+         "running error", "can't load config", "unknown linter", "linters_context", "issue:", "issues:", priority=100,
          tool="golangci-lint", masks=(mask(r"(unknown linters?: )'[^']*'", r"\1'<NAME>'"), mask(r"\(go\d[\d.]*\)", "(<VERSION>)"))),
     # hadolint (hadolint/hadolint, default failure threshold `info`): `Dockerfile:3 DL3008 warning: message`,
     # ShellCheck findings in RUN lines as `SC2086 info:`; `style:` findings do not fail the run. Above the
@@ -133,13 +133,12 @@ DETECTOR = Detector("linters", "linters", (
          masks=(mask(r"^[^\s:]+:\d+:\d+", "<FILE>:<LINE>:<COL>"), mask(r"(Unknown word )\([^)]*\).*", r"\1(<WORD>)"))),
     # oxlint's closing count `Found 0 warnings and 5 errors.` (its `× rule(x): message` lines are found as icon-led
     # errors; `⚠` ones are warnings)
-    rule("oxlint-summary", "lint_error", r"^Found \d+ warnings? and [1-9]\d* errors?\.$", "warning", priority=160,
+    rule("oxlint-summary", "lint_error", r"^Found \d+ warnings? and [1-9]\d* errors?\.$", "warning and", "warnings and", priority=160,
          tool="oxlint"),
     # commitlint (conventional-changelog/commitlint `@commitlint/format`): `✖   subject may not be empty
     # [subject-empty]` and `✖   found 2 problems, 0 warnings`; its `⚠` lines are warnings
     rule("commitlint-problem", "lint_error",
          r"^✖ {1,4}+\S[^\n]{0,500}? \[(?:body|footer|header|references|scope|subject|type)-[a-z-]+\]$"
          r"|^✖ {1,4}+\S[^\n]{0,500}? \[(?:signed-off-by|trailer-exists)\]$|^✖ {1,4}+found [1-9]\d* problems?, \d+ warnings?$",
-         "body-", "footer-", "header-", "references-", "scope-", "subject-", "type-", "signed-off-by", "trailer-exists",
-         "found", priority=120, tool="commitlint"),
+         "✖", priority=120, tool="commitlint"),  # `✖` already finds icon-led errors: no extra candidate lines
 ))

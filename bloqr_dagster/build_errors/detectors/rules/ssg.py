@@ -10,34 +10,43 @@ from bloqr_dagster.build_errors.detectors.model import RANK_TOOL_SUMMARY, Detect
 from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 # Astro prints its catalogued errors as `[Name] message`, after `HH:MM:SS [ERROR] ` when its logger does.
-_ASTRO_LEAD = r"^(?:\d\d:\d\d:\d\d )?(?:\[ERROR\] )?\["
-_ASTRO_NAMES = (
-    r"(?:NoMatchingStaticPathFound|InvalidGetStaticPathParam|InvalidGetStaticPathsEntry|InvalidGetStaticPathsReturn"
-    r"|GetStaticPathsExpectedParams|GetStaticPathsInvalidRouteParam|GetStaticPathsRequired"
-    r"|NoAdapterInstalled(?:ServerIslands)?|AdapterSupportOutputMismatch|NoMatchingRenderer|NoMatchingImport"
-    r"|ImageMissingAlt|InvalidImageService|MissingImageDimension|FailedToFetchRemoteImageDimensions|RemoteImageNotAllowed"
-    r"|UnsupportedImage(?:Format|Conversion)|ExpectedImage(?:Options)?|ExpectedNotESMImage|GetImageNotUsedOnServer|ImageNotFound"
-    r"|NoImageMetadata|CouldNotTransformImage|LocalImageUsedWrongly|InvalidPrerenderExport|PrerenderDynamicEndpointPathCollide"
-    r"|PrerenderRouteConflict|NoPrerenderedRoutesWithDomains|PrerenderClientAddressNotAvailable|InvalidComponentArgs"
-    r"|ReservedSlotName|PageNumberParamNotFound|MiddlewareNoDataOrNextCalled|MiddlewareNotAResponse|MiddlewareCantBeLoaded"
-    r"|OnlyResponseCanBeReturned|EndpointDidNotReturnAResponse|AstroGlobUsedOutside|AstroGlobNoMatch|InvalidGlob"
-    r"|RedirectWithNoLocation|UnsupportedExternalRedirect|InvalidRedirectDestination|InvalidDynamicRoute"
-    r"|EnvInvalidVariables|EnvPrefixConflictsWithSecret|ServerOnlyModule|CantRenderPage|ConfigLegacyKey"
-    r"|ContentCollectionMissingLoader|ContentCollectionInvalidType|FontFamilyNotFound|CannotFetchFontFile|FontFileUrlNotFound)"
+_ASTRO_LEAD = r"^(?:\d\d:\d\d:\d\d )?(?:\[ERROR\] )?"
+_ASTRO_NAME_LIST = (
+    "NoMatchingStaticPathFound", "InvalidGetStaticPathParam", "InvalidGetStaticPathsEntry",
+    "InvalidGetStaticPathsReturn", "GetStaticPathsExpectedParams", "GetStaticPathsInvalidRouteParam",
+    "GetStaticPathsRequired", "NoAdapterInstalled", "NoAdapterInstalledServerIslands",
+    "AdapterSupportOutputMismatch", "NoMatchingRenderer", "NoMatchingImport", "ImageMissingAlt",
+    "InvalidImageService", "MissingImageDimension", "FailedToFetchRemoteImageDimensions", "RemoteImageNotAllowed",
+    "UnsupportedImageFormat", "UnsupportedImageConversion", "ExpectedImage", "ExpectedImageOptions",
+    "ExpectedNotESMImage", "GetImageNotUsedOnServer", "ImageNotFound", "NoImageMetadata", "CouldNotTransformImage",
+    "LocalImageUsedWrongly", "InvalidPrerenderExport", "PrerenderDynamicEndpointPathCollide",
+    "PrerenderRouteConflict", "NoPrerenderedRoutesWithDomains", "PrerenderClientAddressNotAvailable",
+    "InvalidComponentArgs", "ReservedSlotName", "PageNumberParamNotFound", "MiddlewareNoDataOrNextCalled",
+    "MiddlewareNotAResponse", "MiddlewareCantBeLoaded", "OnlyResponseCanBeReturned",
+    "EndpointDidNotReturnAResponse", "AstroGlobUsedOutside", "AstroGlobNoMatch", "InvalidGlob",
+    "RedirectWithNoLocation", "UnsupportedExternalRedirect", "InvalidRedirectDestination", "InvalidDynamicRoute",
+    "EnvInvalidVariables", "EnvPrefixConflictsWithSecret", "ServerOnlyModule", "CantRenderPage", "ConfigLegacyKey",
+    "ContentCollectionMissingLoader", "ContentCollectionInvalidType", "FontFamilyNotFound", "CannotFetchFontFile",
+    "FontFileUrlNotFound",
 )
-_ASTRO_KEYWORDS = ("staticpath", "adapter", "renderer", "matchingimport", "image", "prerender", "componentargs", "slotname",
-                   "pagenumber", "middleware", "response", "glob", "redirect", "dynamicroute", "envinvalid", "envprefix", "serveronly",
-                   "cantrenderpage", "configlegacykey", "contentcollection", "font")
+_ASTRO_MASKS = (mask(r"Astro\.glob\([^)]*\)", "Astro.glob(<PATH>)"), mask(r'(The )"[^"]*"( module)', r'\1"<MODULE>"\2'))
+
+
+def _astro_catalogue(name: str, names: tuple[str, ...]):
+    """A rule for some of the catalogue's names, each keyed with its bracket (`[image` rather than `image`, which
+    would find every asset file name holding it); the load-time check follows up to 64 spellings per rule."""
+    return rule(name, "build_command_failed", _ASTRO_LEAD + "(?:" + "|".join(r"\[" + n for n in names) + r")\] \S",
+                *("[" + n.lower() for n in names), priority=50, tool="astro", masks=_ASTRO_MASKS)
+
 
 DETECTOR = Detector("ssg", "auto", (
     # Astro's catalogue: an import it cannot load and a config file it cannot find name their causes
-    rule("astro-catalogue-module", "module_not_found", _ASTRO_LEAD + r"(?:FailedToLoadModuleSSR|MissingSharp)\] \S",
+    rule("astro-catalogue-module", "module_not_found", _ASTRO_LEAD + r"\[(?:FailedToLoadModuleSSR|MissingSharp)\] \S",
          "failedtoloadmodulessr", "missingsharp", priority=104, tool="astro"),
-    rule("astro-catalogue-config-missing", "missing_file", _ASTRO_LEAD + r"ConfigNotFound\] \S", "confignotfound",
+    rule("astro-catalogue-config-missing", "missing_file", _ASTRO_LEAD + r"\[ConfigNotFound\] \S", "confignotfound",
          priority=104, tool="astro"),
-    rule("astro-catalogue", "build_command_failed", _ASTRO_LEAD + _ASTRO_NAMES + r"\] \S", *_ASTRO_KEYWORDS,
-         priority=50, tool="astro",
-         masks=(mask(r"Astro\.glob\([^)]*\)", "Astro.glob(<PATH>)"), mask(r'(The )"[^"]*"( module)', r'\1"<MODULE>"\2'))),
+    _astro_catalogue("astro-catalogue", _ASTRO_NAME_LIST[:28]),
+    _astro_catalogue("astro-catalogue-2", _ASTRO_NAME_LIST[28:]),
     # `astro check`'s closing `Result (N files):` list: `- 3 errors` (its `- 0 errors`, warnings and hints are not)
     rule("astro-check-errors", "typescript_error", r"^- [1-9]\d{0,5} errors?$", "error", priority=40, tool="astro",
          rank=RANK_TOOL_SUMMARY, masks=(mask(r"^- \d+", "- <N>"),)),

@@ -111,12 +111,13 @@ DETECTOR = Detector("typescript", "tsc", (
     rule("svelte-check-error", "typescript_error",
          r"^Error: \S.{0,2000}? \((?:js|svelte|css|scss|sass|less|stylus|postcss)\)$|^\d{10,13} FAILURE \""
          r"|^svelte-check failed$",
-         "js)", "svelte)", "css)", "sass)", "less)", "stylus)", "failure \"", "svelte-check failed",
+         "(js)", "(svelte)", "(css)", "(scss)", "(sass)", "(less)", "(stylus)", "(postcss)", "failure \"",
+         "svelte-check failed",
          priority=96, tool="svelte-check", masks=TS_MASKS),
     # fork-ts-checker-webpack-plugin's closing line (src/formatter/stats-formatter.ts): errors named before
     # warnings, above the warning-first rule (`Found 2 warnings in 80 ms.` alone is no failure)
     rule("fork-ts-checker-summary", "typescript_error", r"^Found [1-9]\d* errors? and \d+ warnings? in \d+ ms\.?$",
-         "found ", priority=155, rank=RANK_TOOL_SUMMARY, tool="tsc"),
+         "warning in", "warnings in", priority=155, rank=RANK_TOOL_SUMMARY, tool="tsc"),
     # ts-node's TSError (src/index.ts): `TSError: ⨯ Unable to compile TypeScript:` over tsc's diagnostics
     rule("ts-node-error", "typescript_error", r"\bUnable to compile TypeScript:?$", "unable to compile typescript",
          priority=95, rank=RANK_TOOL_SUMMARY, tool="ts-node"),
