@@ -377,7 +377,9 @@ def _generated_chunks(n_builds: int, seed: int, start_id: int, start_time: datet
         return
     import multiprocessing
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # Never a bare fork: the caller may have threads (Dagster's, a test run's), and a child forked while
+    # another thread holds a lock waits for it forever. forkserver forks from a fresh single-threaded server.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(processes) as pool:
         yield from pool.imap(_chunk_list, specs)
 

@@ -220,3 +220,24 @@ def test_timeouts_last_past_the_limit(corpus):
     for g in timeouts:
         assert g.log[-1].ts - g.log[0].ts >= timedelta(minutes=20)
         assert g.log[-2].ts - g.log[0].ts < timedelta(minutes=20)
+
+
+def test_worker_processes_are_never_forked_from_the_caller(tmp_path, monkeypatch):
+    """A child forked while another thread of the caller (Dagster's, a test run's) holds a lock waits for
+    it forever: the pool starts its workers from a fresh process (forkserver, else spawn)."""
+    import multiprocessing
+    import threading
+
+    methods = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: methods.append(method) or real(method))
+    busy = threading.Event()
+    worker = threading.Thread(target=busy.wait, daemon=True)  # the caller has another thread running
+    worker.start()
+    try:
+        with open_store(f"sqlite:///{tmp_path / 'b.sqlite'}") as store:
+            report = generate(store, 2500, seed=5, processes=2)
+    finally:
+        busy.set()
+    assert report.builds == 2500
+    assert methods and "fork" not in methods
