@@ -99,18 +99,6 @@ KEYWORDS = (
     *(f"{echo} {program}" for echo in "$+>" for program in sorted(KNOWN_TOOLS | PACKAGE_MANAGERS | _RUNNERS)),
 )
 
-# npm's and pnpm's header of a script they run (`> pkg@1.0.0 build`) names no program, so no keyword finds it;
-# a `> ` keyword would also find every `->` arrow. Searched on its own (its literal head makes that a fast
-# scan; joined to the keyword trie it would slow every position of the scan), over the lowered log.
-SCRIPT_HEADER_RE = re.compile(r"> (?:@[\w.-]+/)?[\w.-]+@\d")
-_HEADER_LINE = re.compile(r"> (?:@[\w.-]+/)?[\w.-]+@\d\S* +(\S+)")
-
-
-def script_header_marker(clean: str) -> Marker | None:
-    """The marker of a cleaned line SCRIPT_HEADER_RE found, without the general marker's regexes."""
-    m = _HEADER_LINE.match(clean)
-    return Marker(script_stage(m.group(1)), "", True) if m is not None else None
-
 _STAGE_RE = re.compile("|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_STAGE_LINES)))
 
 
@@ -119,8 +107,24 @@ _CHAIN = re.compile(r"&&|\|\||;")
 
 
 # npm's and pnpm's header of a script they run: `> name@1.0.0 build`, `> @scope/name@0.1.0 netlify:build`.
+# It names no program, so no keyword finds it (a `> ` keyword would also find every `->` arrow): SCRIPT_HEADER_RE
+# finds it in the lowered log on its own (its literal head makes that a fast scan; joined to the keyword trie it
+# would slow every position), and _SCRIPT_HEADER checks its `name@version` word.
+SCRIPT_HEADER_RE = re.compile(r"> (?:@[\w.-]+/)?[\w.-]+@\d")
 _SCRIPT_HEADER = re.compile(r"(?:@[\w.-]+/)?[\w.-]+@\d[\w.+-]*$")
 _SCRIPT_PART = re.compile(r"[:_]")
+
+
+def _header_marker(words: list[str]) -> Marker | None:
+    """The marker of a script header's words (`pkg@1.0.0`, `build`), else None."""
+    if len(words) > 1 and _SCRIPT_HEADER.match(words[0]):
+        return Marker(script_stage(words[1]), "", True)
+    return None
+
+
+def script_header_marker(clean: str) -> Marker | None:
+    """The marker of a cleaned line SCRIPT_HEADER_RE found, without the general marker's regexes."""
+    return _header_marker(clean[2:].split()) if clean.startswith("> ") else None
 
 
 def script_stage(script: str) -> str | None:
@@ -152,8 +156,8 @@ def _one_command(cmd: str, echo: bool) -> Marker | None:
     words = cmd.strip().strip("`'\"").split()
     if not words:
         return None
-    if echo and len(words) > 1 and _SCRIPT_HEADER.match(words[0]):  # npm's `> pkg@1.0.0 build` names the script
-        return Marker(script_stage(words[1]), "", True)
+    if echo and (header := _header_marker(words)) is not None:  # npm's `> pkg@1.0.0 build` names the script
+        return header
     if "@" in words[0] and "/" in words[0]:  # a GitHub Actions `uses:` step
         stage, tool = _ACTIONS.get(words[0].split("@", 1)[0].lower(), (None, ""))
         return Marker(stage, tool, True)
