@@ -79,9 +79,8 @@ def launch_and_follow(args: argparse.Namespace, bounds: tuple[int, int] | None, 
     except UserRulesError as exc:
         raise BloqrError(f"user rules: {exc}") from None
 
-    from bloqr_dagster import settings
     from bloqr_dagster.defs.build_errors import backfill as bf
-    from bloqr_dagster.defs.build_errors.assets import CATEGORIZED_BUILD_ERRORS, MAX_RANGES_PER_RUN
+    from bloqr_dagster.defs.build_errors.assets import CATEGORIZED_BUILD_ERRORS
 
     with dg.DagsterInstance.get() as instance, Session(instance, workspace, args.webserver) as session:
         if args.cancel:
@@ -118,25 +117,37 @@ def launch_and_follow(args: argparse.Namespace, bounds: tuple[int, int] | None, 
         if instance.get_backfill(backfill_id) is None:
             raise BloqrError(f"webserver {web.url} launched backfill {backfill_id} on another Dagster "
                              f"instance than DAGSTER_HOME {session.root}")
-        say(f"backfill {backfill_id}: {len(keys)} ranges ({keys[0]} .. {keys[-1]}), up to "
-            f"{MAX_RANGES_PER_RUN} ranges per run; see the UI under Runs > Backfills")
-        if not args.wait:
-            from bloqr_dagster.cli import dagster_services as services
-
-            if not services.daemon_live(instance):
-                say("no Dagster daemon is running: the backfill starts once one runs (`make ui`)")
-            return 0
-        # Only now: a daemon started earlier would let the new-failures sensor launch runs for
-        # ranges the backfill is about to rescan.
-        session.ensure_daemon()
-        try:
-            progress = follow(session, backfill_id, keys, settings.paths().lake, deadline_s=deadline,
-                              start_daemon_after_s=start_daemon_after)
+        try:  # from here on, a Ctrl-C (or `kill`) cancels the backfill it launched
+            progress = _announce_and_follow(session, args, backfill_id, keys, deadline=deadline,
+                                            start_daemon_after=start_daemon_after)
         except KeyboardInterrupt:
             print(f"interrupted: canceling backfill {backfill_id}", file=sys.stderr, flush=True)
             cancel(session, backfill_id)
             return 130
+        if progress is None:
+            return 0
     if not progress.succeeded:
         raise BloqrError(f"backfill {backfill_id} did not succeed: {progress.line()}")
     say(f"backfill {backfill_id} done: {progress.ranges_done} ranges")
     return 0
+
+
+def _announce_and_follow(session: Session, args: argparse.Namespace, backfill_id: str, keys: list[str], *,
+                         deadline: float, start_daemon_after: float):
+    """Say what was launched; with --wait, follow it to the end (None: not waiting)."""
+    from bloqr_dagster import settings
+    from bloqr_dagster.defs.build_errors.assets import MAX_RANGES_PER_RUN
+
+    say(f"backfill {backfill_id}: {len(keys)} ranges ({keys[0]} .. {keys[-1]}), up to "
+        f"{MAX_RANGES_PER_RUN} ranges per run; see the UI under Runs > Backfills")
+    if not args.wait:
+        from bloqr_dagster.cli import dagster_services as services
+
+        if not services.daemon_live(session.instance):
+            say("no Dagster daemon is running: the backfill starts once one runs (`make ui`)")
+        return None
+    # Only now: a daemon started earlier would let the new-failures sensor launch runs for
+    # ranges the backfill is about to rescan.
+    session.ensure_daemon()
+    return follow(session, backfill_id, keys, settings.paths().lake, deadline_s=deadline,
+                  start_daemon_after_s=start_daemon_after)

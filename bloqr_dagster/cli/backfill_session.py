@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bloqr_dagster.cli import dagster_services as services
+from bloqr_dagster.cli import interrupts
 from bloqr_dagster.cli.webserver_api import Webserver, WebserverError
 from bloqr_dagster.errors import BloqrError
 
@@ -150,6 +151,7 @@ def follow(session: Session, backfill_id: str, keys: list[str], lake_dir: Path, 
     started = time.monotonic()
     last_line = ""
     while True:
+        interrupts.check()  # a Ctrl-C that landed in a fork hook was ignored there, not lost
         progress = bf.backfill_progress(session.instance, backfill_id, keys, lake_dir)
         elapsed = time.monotonic() - started
         if progress.line() != last_line:

@@ -170,13 +170,19 @@ def test_two_backfills_in_a_row_on_a_fresh_instance_both_finish(dagster_env, mon
     assert not active_build_error_backfills(env.instance)
 
 
-def test_ctrl_c_cancels_the_backfill_and_a_following_one_finishes(dagster_env) -> None:
+@pytest.mark.parametrize("moment", ["daemon starting", "just launched"])
+def test_ctrl_c_cancels_the_backfill_and_a_following_one_finishes(dagster_env, moment: str) -> None:
+    """Whenever the Ctrl-C lands after the launch (even before the daemon is up), the backfill
+    is named and canceled."""
     env = dagster_env
     proc, seen = _start("--from-build-id", "0", "--to-build-id", "3000"), []
     backfill_id = _read_until(proc, LAUNCHED.pattern, seen).group(1)
-    _read_until(proc, r"starting `dagster-daemon run`", seen)
-    helpers = _helpers(proc.pid)
-    assert len(helpers) == 2  # webserver and daemon
+    if moment == "daemon starting":
+        _read_until(proc, r"starting `dagster-daemon run`", seen)
+        helpers = _helpers(proc.pid)
+        assert len(helpers) == 2  # webserver and daemon
+    else:
+        helpers = _children(proc.pid)  # the webserver (the daemon may not be started yet)
     proc.send_signal(signal.SIGINT)
     rest, _ = proc.communicate(timeout=SAFEGUARD_S)
     out = "".join(seen) + rest
