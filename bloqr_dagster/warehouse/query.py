@@ -4,11 +4,17 @@ Connections ATTACH the file READ_ONLY from a fresh in-memory database instead of
 duckdb.connect(path): the duckdb module caches one database per path and process, so a second
 connect() in a process that still holds a connection would silently reuse the file that was
 open before the last publish. Attaching always opens the file that is published now.
+
+DuckDB opens the path three times while it attaches (magic bytes, headers, then the file it reads
+blocks from). A publish that lands between those opens gives it the old file's headers and the
+new file's blocks ("Could not read enough bytes"). Such an open is retried: only when the file
+was replaced meanwhile, so every other error still surfaces at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +25,7 @@ from bloqr_dagster.errors import BloqrError
 from bloqr_dagster.settings import Paths
 
 CATALOG = "warehouse"
+OPEN_ATTEMPTS = 5  # each retry follows a publish; builds take far longer than an open
 
 
 @dataclass
@@ -37,6 +44,17 @@ def connect_readonly(paths: Paths) -> duckdb.DuckDBPyConnection:
     """A connection reading the published warehouse as it is now; never blocks or is blocked."""
     if not paths.warehouse.exists():
         raise BloqrError(f"no warehouse at {paths.warehouse} yet: materialize the warehouse assets first")
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        before = _identity(paths)
+        try:
+            return _attach(paths)
+        except duckdb.Error:
+            if attempt == OPEN_ATTEMPTS or _identity(paths) == before:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _attach(paths: Paths) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
         target = str(paths.warehouse).replace("'", "''")
@@ -47,6 +65,15 @@ def connect_readonly(paths: Paths) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _identity(paths: Paths) -> tuple[int, int] | None:
+    """Which file the path names now (inode numbers are reused, so with its change time)."""
+    try:
+        stat = os.stat(paths.warehouse)
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_ctime_ns
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Separate processes for test_concurrency.py (run as scripts, not collected by pytest).
 
-  reader PATH PROGRESS STOP MODELS  open PATH read-only afresh for every query round, like an analyst
-                                    running `duckdb -readonly`; check cross-table invariants
+  reader PATH PROGRESS STOP MODELS  open PATH afresh through the product's reader (connect_readonly)
+                                    for every query round; check cross-table invariants
   long PATH PROGRESS STOP           one read-only connection opened once and kept for every round
   build HOME SQL_DIR                one warehouse build (prints its log lines)
 
@@ -16,6 +16,9 @@ import sys
 from pathlib import Path
 
 import duckdb
+
+from bloqr_dagster.settings import Paths
+from bloqr_dagster.warehouse.query import connect_readonly
 
 INVARIANTS = """
 SELECT
@@ -40,7 +43,7 @@ def read_loop(path: str, progress: Path, stop: Path, models: list[str], long_liv
     held = duckdb.connect(path, read_only=True) if long_lived else None
     while not stop.exists():
         try:
-            con = held or duckdb.connect(path, read_only=True)
+            con = held or connect_readonly(Paths(Path(path).parent))
             try:
                 total, problem = check_round(con, models)
             finally:
