@@ -118,3 +118,20 @@ def test_an_authorisation_status_is_no_credential_key() -> None:
     assert scrub(normalise(line)) == ('Error response from daemon: Head "<URL>": unauthorized: unauthenticated: '
                                       "User cannot be authenticated with the token provided.")
     assert scrub(normalise("login failed with auth: s3cr3tvalue1")) == "login failed with auth: <TOKEN>"
+
+
+@pytest.mark.parametrize(("line", "group"), [
+    # a number with thousands separators is one number
+    ("Error: Exceeded the limit of 20,000 files in the deployment",
+     "Error: Exceeded the limit of <N> files in the deployment"),
+    ("Your bundle is 1,048,576 bytes", "Your bundle is <N> bytes"),
+    # a list of numbers is not one number
+    ('Expected "flags" to be of type string array but got [1,234].',
+     'Expected "flags" to be of type string array but got [<N>,<N>].'),
+    ("Unexpected values 1,2345 and 12,34", "Unexpected values <N>,<N> and <N>,<N>"),
+    # Biome's rule names look like paths but name the error; real paths are still masked
+    ("src/index.ts:3:7 lint/style/useConst  FIXABLE", "<FILE>:<LINE>:<COL> lint/style/useConst  FIXABLE"),
+    ("cp: cannot stat lint/style/config: No such file", "cp: cannot stat <PATH>: No such file"),
+])
+def test_group_numbers_and_rule_names(line: str, group: str) -> None:
+    assert scrub(normalise(line)) == group

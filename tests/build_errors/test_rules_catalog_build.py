@@ -56,7 +56,7 @@ CASES = [
      'lint_error', '[error] No files matching the pattern were found: "<PATTERN>".'),
     # Biome: diagnostic headers and the verdict
     ('src/index.ts:3:7 lint/correctness/noUnusedVariables  FIXABLE  ━━━━━━━━━━━━━━━━━━━━',
-     'lint_error', '<FILE> <PATH>  FIXABLE  ━━━'),
+     'lint_error', '<FILE> lint/correctness/noUnusedVariables  FIXABLE  ━━━'),
     ('src/index.ts format ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',
      'lint_error', '<FILE> format ━━━'),
     ('ci ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',

@@ -134,6 +134,8 @@ CASES = [
     ('app/api.py:5: error: Argument 2 to "send" has incompatible type "bytes"; expected "str"  [arg-type]',
      'typescript_error', '<FILE>:<LINE>: error: Argument <N> to "<IDENTIFIER>" has incompatible type "<TYPE>"; '
      'expected "<TYPE>"  [arg-type]'),
+    ('Found 3 errors in 2 files (checked 41 source files)',
+     'typescript_error', 'Found <N> errors in <N> files (checked <N> source files)'),
     ('pkg/util.py: error: Duplicate module named "util" (also at "pkg/legacy/util.py")',
      'typescript_error', '<FILE>: error: Duplicate module named "<MODULE>" (also at "<FILE>")'),
     ('app/tasks.py:2: error: Cannot find implementation or library stub for module named "celery"  [import-not-found]',
@@ -254,6 +256,7 @@ NEGATIVES = [
     "All checks passed!",
     "12 files left unchanged",
     "Success: no issues found in 37 source files",
+    "Found 0 errors in 0 files (checked 37 source files)",
     'app/views.py:17: note: Revealed type is "builtins.str"',
     "0 errors, 3 warnings, 0 informations ",
     '  /work/api/app/db.py:9:5 - warning: Import "redis" could not be resolved from source (reportMissingModuleSource)',

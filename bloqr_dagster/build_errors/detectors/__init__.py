@@ -32,7 +32,7 @@ from bloqr_dagster.build_errors.detectors.user_rules import (
     rules_version,
 )
 
-RULES_VERSION = "2026.12.5"
+RULES_VERSION = "2026.12.6"
 
 __all__ = [
     "CATEGORIES", "DETECTORS", "RULES_VERSION", "Cause", "Detector", "Diagnosis", "ErrorHit", "Rule", "RuleSet",

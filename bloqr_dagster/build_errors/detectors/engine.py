@@ -28,7 +28,6 @@ from bloqr_dagster.build_errors.detectors import masking
 from bloqr_dagster.build_errors.detectors.context import STAGE_CATEGORY, Marker
 from bloqr_dagster.build_errors.detectors.model import (
     FINISHED_SEGMENT_PENALTY,
-    RANK_GENERIC_CAUSE,
     Diagnosis,
     ErrorHit,
     Rule,
@@ -98,14 +97,12 @@ class Scanner:
             if k is not None:
                 entries[k][5] += 1
             else:
-                # d[5]: the cause a general-layer line names (an install named only by its words is no cause)
-                weight = rules.weights[idx] if d[5] in (None, "dependency_install_failed") else RANK_GENERIC_CAUSE
-                self._add([base + i + 1, code, group, tool, clean, 1, weight, self.segment])
+                self._add([base + i + 1, code, group, tool, clean, 1, d[9], self.segment])
         self.offset += len(lines)
 
     def _in_context(self, d: tuple) -> tuple[str, str]:
         """(category, tool) of a hit whose category or tool depends on the stage and the running tool."""
-        idx, code, tool, _, _, cause, command, activity, esbuild = d
+        idx, code, tool, _, _, cause, command, activity, esbuild, _ = d
         rules = self.rules
         stage = self.stage
         if tool is None:

@@ -213,7 +213,7 @@ _STRUCTURAL = r"""
     |service\ unavailable|gateway\ time-?out|too\ many\ requests|conflict|payment\ required|method\ not\ allowed
     |unprocessable|not\ acceptable|gone|precondition|request\ time-?out|proxy\ authentication)))
     (?<![\w.])[45]\d\d(?!\w|\.\w))
-|(?P<int>(?<![\w.])\d+(?!\w|\.\w))
+|(?P<int>(?<![\w.])(?:(?<![\[,])\d{1,3}(?:,\d{3})++|\d+)(?!\w|\.\w))
 """.replace("%TLDS%", _TLDS)
 
 # Python's regex engine tries every alternative at every position, so the ~45 token patterns are
@@ -407,6 +407,7 @@ _KEEP_BARE_FILES = {
     ".yarnrc.yml", "gemfile.lock", "index.html", "node.js", "next.js", "nuxt.js", "vue.js", "react.js",
     "express.js", "deno.json", "bunfig.toml", "uv.lock", "poetry.lock", "pipfile.lock",
 }
+_BIOME_RULE_RE = re.compile(r"(?:lint|assist)/[a-z]+/[a-z]+[A-Z][A-Za-z]*$")  # `lint/style/useConst`
 _CONFIG_FILE_RE = re.compile(r"^[\w-]+\.config\.[cm]?[jt]s$")
 _API_COLLECTIONS = {
     "accounts": "<ACCOUNT_ID>", "zones": "<ZONE_ID>", "scripts": "<WORKER_NAME>",
@@ -530,8 +531,8 @@ def _structural(m: re.Match[str]) -> str:
         return "<PACKAGE>@" + _pkg_spec(m.group("pkgspec" + sfx))
     if kind == "relfile":
         return "<FILE>" + _loc(m.group("rloc" + sfx))
-    if kind == "reldir":
-        return "<PATH>"
+    if kind == "reldir":  # Biome's rule names (`lint/style/useConst`) look like paths and name the error
+        return text if _BIOME_RULE_RE.match(text) else "<PATH>"
     if kind == "barefile":
         name = m.group("bname" + sfx)
         low = name.lower()

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from bloqr_dagster.build_errors.detectors import context, masking
-from bloqr_dagster.build_errors.detectors.model import CATEGORIES, Detector, Rule
+from bloqr_dagster.build_errors.detectors.model import CATEGORIES, RANK_GENERIC_CAUSE, Detector, Rule
 from bloqr_dagster.build_errors.detectors.prefilter import candidate_lines, minimal_keywords, trie_pattern
 from bloqr_dagster.build_errors.detectors.prefixes import annotation, message
 from bloqr_dagster.build_errors.detectors.regex_analysis import unreachable_branch
@@ -68,10 +68,10 @@ def check_rule(rule: Rule) -> None:
 
 # What a line decides on its own (before the context of the log is applied): False for nothing, a
 # context.Marker, or a hit: (rule index, category, tool, group, cleaned line, cause, command, activity, esbuild
-# format: "" none, "source" a diagnostic of the parsed code, "bundle" any other); category and tool are None
-# when they depend on the context (engine.Scanner._in_context), and cause/command/activity are what a
-# general line's words say (rules/general.py).
-Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, str]
+# format: "" none, "source" a diagnostic of the parsed code, "bundle" any other, weight); category and tool
+# are None when they depend on the context (engine.Scanner._in_context), cause/command/activity are what a
+# general line's words say (rules/general.py), and weight ranks it for the primary error.
+Record = tuple[int, str | None, str | None, str, str, str | None, str | None, str | None, str, int]
 
 
 class RuleSet:
@@ -185,9 +185,14 @@ class RuleSet:
         if tool is None and not esbuild and not self.shared[idx]:
             tool = self.tools[idx]
         if rule.relative == "general":
-            return (idx, None, tool, group, clean, general.cause_category(clean), general.command_category(clean),
-                    general.activity_category(clean), esbuild)
-        return (idx, None if rule.relative else rule.error_code, tool, group, clean, None, None, None, esbuild)
+            cause = general.cause_category(clean)
+            # a general line whose words name a cause outranks a tool's summary (an install named only by
+            # its words is no cause)
+            weight = self.weights[idx] if cause in (None, "dependency_install_failed") else RANK_GENERIC_CAUSE
+            return (idx, None, tool, group, clean, cause, general.command_category(clean),
+                    general.activity_category(clean), esbuild, weight)
+        return (idx, None if rule.relative else rule.error_code, tool, group, clean, None, None, None, esbuild,
+                self.weights[idx])
 
     def clear_caches(self) -> None:
         self.lines.clear()

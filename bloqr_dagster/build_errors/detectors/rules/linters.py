@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bloqr_dagster.build_errors.detectors.model import Detector
+from bloqr_dagster.build_errors.detectors.model import RANK_TOOL_SUMMARY, Detector
 from bloqr_dagster.build_errors.detectors.rules._dsl import mask, rule
 
 # mypy and pyright quote names, types, modules and files with double quotes: `Name "x" is not defined`, `has type
@@ -58,6 +58,11 @@ DETECTOR = Detector("linters", "linters", (
          "error: ",
          priority=90, tool="mypy",
          masks=(mask(r"^[^\s:]+\.pyi?(?::\d+){0,2}(?=: error: )", _py_location), _PY_QUOTED)),
+    # mypy's closing count (mypy/main.py): `Found 3 errors in 2 files (checked 10 source files)`; tsc's own count
+    # never says `checked`
+    rule("mypy-summary", "typescript_error",
+         r"^Found [1-9]\d* errors? in \d+ files? \(checked \d+ source files?\)$", "source file", priority=90,
+         rank=RANK_TOOL_SUMMARY, tool="mypy"),
     rule("python-typecheck-import", "module_not_found",
          rf"^[^\s:]{{1,300}}\.pyi?(?::\d{{1,7}}){{0,2}}(?::| -) error: {_PY_UNRESOLVED_IMPORT}", "error: ", priority=95,
          tool="mypy", masks=(mask(r"^[^\s:]+\.pyi?(?::\d+){0,2}(?=(?::| -) error: )", _py_location), _PY_QUOTED)),
